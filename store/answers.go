@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"palisade/assessments"
+)
+
+// Answer is the current (or a past) version of one answer.
+type Answer struct {
+	ID            int64
+	AssessmentID  int64
+	SubcategoryID string
+	Version       int
+	Choice        string
+	Score         int
+	Target        int
+	NotApplicable bool
+	Justification string
+	AcceptedBy    string
+	Acceptance    string
+	Notes         string
+	Evidence      string
+	ScaleID       string
+	ScaleVersion  int
+	AnsweredBy    string
+	AnsweredAt    time.Time
+}
+
+// Domain returns the answer as the scoring functions see it.
+func (a Answer) Domain() assessments.Answer {
+	return assessments.Answer{SubcategoryID: a.SubcategoryID, Score: a.Score, NotApplicable: a.NotApplicable, Target: a.Target}
+}
+
+// ConflictError is returned when a save was based on a version that is no
+// longer the current one: somebody else saved in between.
+type ConflictError struct {
+	Current Answer
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("answer %s was changed by %s (now version %d)", e.Current.SubcategoryID, e.Current.AnsweredBy, e.Current.Version)
+}
+
+const answerColumns = `id, assessment_id, subcategory_id, version, choice, score, target, not_applicable, justification,
+	accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at`
+
+func scanAnswer(sc interface{ Scan(...any) error }) (Answer, error) {
+	var a Answer
+	var at string
+	err := sc.Scan(&a.ID, &a.AssessmentID, &a.SubcategoryID, &a.Version, &a.Choice, &a.Score, &a.Target, &a.NotApplicable,
+		&a.Justification, &a.AcceptedBy, &a.Acceptance, &a.Notes, &a.Evidence, &a.ScaleID, &a.ScaleVersion, &a.AnsweredBy, &at)
+	a.AnsweredAt = parseTime(sql.NullString{String: at, Valid: true})
+	return a, err
+}
+
+// SaveAnswer stores a new version of an answer. BaseVersion in a is the
+// version the user started from (0 for a first answer): when another save
+// came in between, nothing is written and a *ConflictError carries the
+// current answer so the user can choose. Saves to a submitted assessment or
+// a closed cycle fail with ErrLocked.
+func (s *Store) SaveAnswer(ctx context.Context, act Actor, a Answer, baseVersion int) (Answer, error) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		memberID, err := assessmentEditable(ctx, tx, a.AssessmentID)
+		if err != nil {
+			return err
+		}
+		cur, err := scanAnswer(tx.QueryRowContext(ctx, `SELECT `+answerColumns+` FROM answers
+			WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`, a.AssessmentID, a.SubcategoryID))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			cur.Version = 0
+		case err != nil:
+			return fmt.Errorf("load answer %s: %w", a.SubcategoryID, err)
+		}
+		if cur.Version != baseVersion {
+			return &ConflictError{Current: cur}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE answers SET is_current = 0 WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`,
+			a.AssessmentID, a.SubcategoryID); err != nil {
+			return fmt.Errorf("retire answer %s: %w", a.SubcategoryID, err)
+		}
+		a.Version = cur.Version + 1
+		a.AnsweredAt = s.now().Truncate(time.Second)
+		res, err := tx.ExecContext(ctx, `INSERT INTO answers (assessment_id, subcategory_id, version, choice, score, target, not_applicable,
+			justification, accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.AssessmentID, a.SubcategoryID, a.Version, a.Choice, a.Score, a.Target, a.NotApplicable,
+			a.Justification, a.AcceptedBy, a.Acceptance, a.Notes, a.Evidence, a.ScaleID, a.ScaleVersion, a.AnsweredBy,
+			a.AnsweredAt.Format(time.RFC3339))
+		if err != nil {
+			return fmt.Errorf("insert answer %s: %w", a.SubcategoryID, err)
+		}
+		if a.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, act, memberID, "answer.save", fmt.Sprintf("assessment %d %s", a.AssessmentID, a.SubcategoryID),
+			fmt.Sprintf("version %d: %s", a.Version, a.summary()))
+	})
+	if err != nil {
+		return Answer{}, err
+	}
+	return a, nil
+}
+
+// assessmentEditable fails with ErrLocked unless the assessment is a draft in
+// an open cycle.
+func assessmentEditable(ctx context.Context, tx *sql.Tx, assessmentID int64) (memberID int64, err error) {
+	var status, cycleStatus string
+	err = tx.QueryRowContext(ctx, `SELECT a.member_id, a.status, c.status FROM assessments a JOIN cycles c ON c.id = a.cycle_id WHERE a.id = ?`,
+		assessmentID).Scan(&memberID, &status, &cycleStatus)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("assessment %d: %w", assessmentID, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("load assessment %d: %w", assessmentID, err)
+	}
+	if status != "draft" || cycleStatus != "open" {
+		return memberID, fmt.Errorf("assessment %d is %s in a %s cycle: %w", assessmentID, status, cycleStatus, ErrLocked)
+	}
+	return memberID, nil
+}
+
+// summary is the audit log's short form of an answer.
+func (a Answer) summary() string {
+	if a.NotApplicable {
+		return "not applicable"
+	}
+	return fmt.Sprintf("level %s (%d), target %d", a.Choice, a.Score, a.Target)
+}
+
+// AnswersForAssessment returns the current answers of an assessment, keyed by
+// subcategory id.
+func (s *Store) AnswersForAssessment(ctx context.Context, assessmentID int64) (map[string]Answer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+answerColumns+` FROM answers WHERE assessment_id = ? AND is_current = 1`, assessmentID)
+	if err != nil {
+		return nil, fmt.Errorf("load answers of assessment %d: %w", assessmentID, err)
+	}
+	defer rows.Close()
+	out := map[string]Answer{}
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load answers of assessment %d: %w", assessmentID, err)
+		}
+		out[a.SubcategoryID] = a
+	}
+	return out, rows.Err()
+}
+
+// AnswersForCycle returns the current answers of every assessment in a
+// cycle, keyed by member id, in one query.
+func (s *Store) AnswersForCycle(ctx context.Context, cycleID int64) (map[int64][]Answer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT a.member_id, `+prefixed("x", answerColumns)+`
+		FROM answers x JOIN assessments a ON a.id = x.assessment_id
+		WHERE a.cycle_id = ? AND x.is_current = 1`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("load answers of cycle %d: %w", cycleID, err)
+	}
+	defer rows.Close()
+	out := map[int64][]Answer{}
+	for rows.Next() {
+		var memberID int64
+		a, err := scanAnswer(withLeading{rows, &memberID})
+		if err != nil {
+			return nil, fmt.Errorf("load answers of cycle %d: %w", cycleID, err)
+		}
+		out[memberID] = append(out[memberID], a)
+	}
+	return out, rows.Err()
+}
+
+// AnswerHistory returns every version of one answer, newest first.
+func (s *Store) AnswerHistory(ctx context.Context, assessmentID int64, subcategoryID string) ([]Answer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+answerColumns+` FROM answers WHERE assessment_id = ? AND subcategory_id = ? ORDER BY version DESC`,
+		assessmentID, subcategoryID)
+	if err != nil {
+		return nil, fmt.Errorf("load history of answer %s: %w", subcategoryID, err)
+	}
+	defer rows.Close()
+	var out []Answer
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			return nil, fmt.Errorf("load history of answer %s: %w", subcategoryID, err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ImportAnswers writes first versions of many answers in one transaction
+// (demo data, bulk loads). Subcategories that already have an answer are left
+// alone, so running it twice changes nothing.
+func (s *Store) ImportAnswers(ctx context.Context, act Actor, assessmentID int64, answers []Answer) (int, error) {
+	written := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		memberID, err := assessmentEditable(ctx, tx, assessmentID)
+		if err != nil {
+			return err
+		}
+		for _, a := range answers {
+			at := a.AnsweredAt
+			if at.IsZero() {
+				at = s.now()
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO answers (assessment_id, subcategory_id, version, choice, score, target, not_applicable,
+				justification, accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at)
+				SELECT ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+				WHERE NOT EXISTS (SELECT 1 FROM answers WHERE assessment_id = ? AND subcategory_id = ?)`,
+				assessmentID, a.SubcategoryID, a.Choice, a.Score, a.Target, a.NotApplicable,
+				a.Justification, a.AcceptedBy, a.Acceptance, a.Notes, a.Evidence, a.ScaleID, a.ScaleVersion, a.AnsweredBy,
+				at.UTC().Format(time.RFC3339), assessmentID, a.SubcategoryID)
+			if err != nil {
+				return fmt.Errorf("import answer %s: %w", a.SubcategoryID, err)
+			}
+			n, _ := res.RowsAffected()
+			written += int(n)
+		}
+		return s.audit(ctx, tx, act, memberID, "answer.import", fmt.Sprintf("assessment %d", assessmentID), fmt.Sprintf("%d answers", written))
+	})
+	if err != nil {
+		return 0, err
+	}
+	return written, nil
+}
