@@ -1,0 +1,160 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"palisade/accounts"
+	"palisade/store"
+	"palisade/views"
+)
+
+// One message for every failed sign-in, so the page never tells whether an
+// email has an account.
+const loginFailed = "That email and password do not match an account. Check both and try again."
+
+func loginFields(email string) (views.Field, views.Field) {
+	return views.Field{ID: "email", Name: "email", Label: "Email", Type: "email", Value: email, Autocomplete: "username", Required: true},
+		views.Field{ID: "password", Name: "password", Label: "Password", Type: "password", Autocomplete: "current-password", Required: true}
+}
+
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) {
+	email, password := loginFields("")
+	s.render(w, r, http.StatusOK, views.LoginShow(views.LoginPage{Page: s.page(w, r, "Sign in", ""), Email: email, Password: password,
+		Next: localPath(r.URL.Query().Get("next"))}))
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	password := r.PostForm.Get("password")
+	next := localPath(r.PostForm.Get("next"))
+	fail := func(status int, msg string) {
+		ef, pf := loginFields(email)
+		s.render(w, r, status, views.LoginShow(views.LoginPage{Page: s.page(w, r, "Sign in", ""), Email: ef, Password: pf, Next: next, Error: msg}))
+	}
+	if email == "" || password == "" {
+		fail(http.StatusUnprocessableEntity, "Enter your email and your password.")
+		return
+	}
+	if msg := s.limited(r, email); msg != "" {
+		fail(http.StatusTooManyRequests, msg)
+		return
+	}
+	ctx := r.Context()
+	u, err := s.store.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.serverError(w, r, err)
+		return
+	}
+	if err != nil || u.PasswordHash == "" {
+		accounts.DummyVerify(password)
+		s.store.Record(ctx, store.Actor{Email: email, IP: s.clientIP(r)}, 0, "login.fail", email, "unknown account")
+		fail(http.StatusUnauthorized, loginFailed)
+		return
+	}
+	ok, err := accounts.VerifyPassword(u.PasswordHash, password)
+	if err != nil {
+		s.log.Error("verify password", "user", u.ID, "err", err)
+	}
+	if !ok || u.Disabled {
+		reason := "wrong password"
+		if ok {
+			reason = "account disabled"
+		}
+		s.store.Record(ctx, store.Actor{UserID: u.ID, Email: u.Email, IP: s.clientIP(r)}, 0, "login.fail", u.Email, reason)
+		fail(http.StatusUnauthorized, loginFailed)
+		return
+	}
+	if accounts.NeedsRehash(u.PasswordHash) {
+		if h, err := accounts.HashPassword(password); err == nil {
+			s.store.RehashPassword(ctx, u.ID, h)
+		}
+	}
+	s.accountLimit.Reset(accountKey(email))
+	if err := s.startSession(w, r, u.ID, u.HasTOTP()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if u.HasTOTP() {
+		http.Redirect(w, r, "/login/code?next="+urlQueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	s.store.Record(ctx, store.Actor{UserID: u.ID, Email: u.Email, IP: s.clientIP(r)}, 0, "login.ok", u.Email, "")
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func accountKey(email string) string { return "account:" + strings.ToLower(strings.TrimSpace(email)) }
+
+// limited counts an attempt against the client address and the account and
+// returns the message to show when either has had too many.
+func (s *Server) limited(r *http.Request, email string) string {
+	okIP, waitIP := s.ipLimit.Allow("ip:" + s.clientIP(r))
+	okAcct, waitAcct := true, waitIP
+	if email != "" {
+		okAcct, waitAcct = s.accountLimit.Allow(accountKey(email))
+	}
+	if okIP && okAcct {
+		return ""
+	}
+	wait := max(waitIP, waitAcct)
+	if okIP {
+		wait = waitAcct
+	} else if okAcct {
+		wait = waitIP
+	}
+	s.log.Warn("rate limit", "path", r.URL.Path, "ip", s.clientIP(r))
+	return "Too many attempts. For your security, please try again in " + accounts.MinutesText(wait) + "."
+}
+
+func codeField(errMsg string) views.Field {
+	return views.Field{ID: "code", Name: "code", Label: "6-digit code", Autocomplete: "one-time-code", InputMode: "numeric", MaxLength: 8, Required: true, Error: errMsg}
+}
+
+func (s *Server) showLoginCode(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, views.CodeShow(views.CodePage{Page: s.page(w, r, "Sign-in code", ""), Code: codeField("")}))
+}
+
+func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	v := visitOf(r)
+	fail := func(status int, msg string) {
+		s.render(w, r, status, views.CodeShow(views.CodePage{Page: s.page(w, r, "Sign-in code", ""), Code: codeField(msg)}))
+	}
+	if msg := s.limited(r, v.user.Email); msg != "" {
+		fail(http.StatusTooManyRequests, msg)
+		return
+	}
+	if !accounts.VerifyTOTP(v.user.TOTPSecret, r.PostForm.Get("code"), s.now()) {
+		s.store.Record(r.Context(), store.Actor{UserID: v.user.ID, Email: v.user.Email, IP: s.clientIP(r)}, 0, "login.fail", v.user.Email, "wrong second-factor code")
+		fail(http.StatusUnauthorized, "That code is not right. Codes change every 30 seconds; enter the one your app shows now.")
+		return
+	}
+	s.accountLimit.Reset(accountKey(v.user.Email))
+	// A new session id once fully signed in: the pending one is discarded.
+	if err := s.startSession(w, r, v.user.ID, false); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.store.Record(r.Context(), store.Actor{UserID: v.user.ID, Email: v.user.Email, IP: s.clientIP(r)}, 0, "login.ok", v.user.Email, "with second factor")
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	v := visitOf(r)
+	if v != nil && v.sessionHash != "" {
+		if err := s.store.DeleteSession(r.Context(), v.sessionHash); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.store.Record(r.Context(), store.Actor{UserID: v.user.ID, Email: v.user.Email, IP: s.clientIP(r)}, 0, "logout", v.user.Email, "")
+	}
+	s.clearSessionCookie(w)
+	s.setFlash(w, "info", "You have signed out.")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"palisade/static"
+)
+
+// access is the rule a route is guarded by. Every route is registered with
+// exactly one, in the table below, and the guard middleware enforces it
+// before any handler runs (see guard.go); handlers never decide access.
+type access int
+
+const (
+	public         access = iota // anyone, signed in or not
+	anonymousOK                  // public pages for signing in; signed-in people are sent home
+	secondFactor                 // a session waiting for its second-factor code
+	signedIn                     // any signed-in person
+	accountSetup                 // signed in, allowed even before a required second factor is set up
+	memberView                   // may see the {member} in the URL (coordinator, its IT lead, board in scope)
+	memberEdit                   // the IT lead of the {member} in the URL
+	memberReview                 // a coordinator of the {member}'s consortium
+	consortiumView               // a coordinator or a consortium-wide board official
+	administer                   // a coordinator
+)
+
+func (a access) String() string {
+	return [...]string{"public", "anonymousOK", "secondFactor", "signedIn", "accountSetup", "memberView", "memberEdit",
+		"memberReview", "consortiumView", "administer"}[a]
+}
+
+// routeRules maps "METHOD pattern" to its rule, so tests can check that every
+// route chi knows has one.
+type routeRules map[string]access
+
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(s.recoverPanics, s.logRequests, s.securityHeaders, s.limitBodies, s.crossOriginProtection, s.loadSession)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
+
+	s.rules = routeRules{}
+	route := func(method, pattern string, rule access, h http.HandlerFunc) {
+		s.rules[method+" "+pattern] = rule
+		r.With(s.guard(rule)).Method(method, pattern, h)
+	}
+
+	staticFiles := http.StripPrefix("/static/", http.FileServerFS(static.Files))
+	route(http.MethodGet, "/static/*", public, cacheStatic(staticFiles).ServeHTTP)
+	route(http.MethodGet, "/healthz", public, s.showHealth)
+
+	route(http.MethodGet, "/login", anonymousOK, s.showLogin)
+	route(http.MethodPost, "/login", anonymousOK, s.login)
+	route(http.MethodGet, "/login/code", secondFactor, s.showLoginCode)
+	route(http.MethodPost, "/login/code", secondFactor, s.loginCode)
+	route(http.MethodPost, "/logout", public, s.logout)
+	route(http.MethodGet, "/setup", anonymousOK, s.showSetup)
+	route(http.MethodPost, "/setup", anonymousOK, s.setup)
+	route(http.MethodGet, "/invite", anonymousOK, s.showInvite)
+	route(http.MethodPost, "/invite", anonymousOK, s.acceptInvite)
+	route(http.MethodGet, "/reset", anonymousOK, s.showReset)
+	route(http.MethodPost, "/reset", anonymousOK, s.resetPassword)
+
+	route(http.MethodGet, "/", signedIn, s.showHome)
+	route(http.MethodGet, "/account", accountSetup, s.showAccount)
+	route(http.MethodPost, "/account/password", accountSetup, s.changePassword)
+	route(http.MethodPost, "/account/sessions/end", accountSetup, s.endSessions)
+	route(http.MethodGet, "/account/totp", accountSetup, s.showTOTP)
+	route(http.MethodPost, "/account/totp", accountSetup, s.enableTOTP)
+	route(http.MethodPost, "/account/totp/off", signedIn, s.disableTOTP)
+
+	route(http.MethodGet, "/consortium", consortiumView, s.showConsortium)
+
+	route(http.MethodGet, "/members/{member}", memberView, s.showMember)
+	route(http.MethodGet, "/members/{member}/cycles/{cycle}", memberView, s.showAssessment)
+	route(http.MethodGet, "/members/{member}/cycles/{cycle}/categories/{category}", memberView, s.showCategory)
+	route(http.MethodPost, "/members/{member}/cycles/{cycle}/answers/{subcategory}", memberEdit, s.saveAnswer)
+	route(http.MethodPost, "/members/{member}/cycles/{cycle}/submit", memberEdit, s.submitAssessment)
+	route(http.MethodPost, "/members/{member}/cycles/{cycle}/review", memberReview, s.reviewAssessment)
+	route(http.MethodPost, "/members/{member}/cycles/{cycle}/reopen", memberReview, s.reopenAssessment)
+	route(http.MethodGet, "/members/{member}/cycles/{cycle}/results", memberView, s.showResults)
+
+	route(http.MethodGet, "/admin/members", administer, s.showMembers)
+	route(http.MethodPost, "/admin/members", administer, s.createMember)
+	route(http.MethodGet, "/admin/accounts", administer, s.showAccounts)
+	route(http.MethodPost, "/admin/invitations", administer, s.createInvitation)
+	route(http.MethodPost, "/admin/accounts/{user}/disable", administer, s.disableAccount)
+	route(http.MethodPost, "/admin/accounts/{user}/enable", administer, s.enableAccount)
+	route(http.MethodPost, "/admin/accounts/{user}/reset", administer, s.createResetLink)
+	route(http.MethodGet, "/admin/settings", administer, s.showSettings)
+	route(http.MethodPost, "/admin/settings", administer, s.saveSettings)
+	route(http.MethodGet, "/admin/audit", administer, s.showAudit)
+	return r
+}
+
+// cacheStatic lets browsers keep assets for an hour; they are embedded in
+// the binary, so they change only with a new release.
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
