@@ -314,3 +314,20 @@ func TestReadsSeeCommittedWrites(t *testing.T) {
 		t.Error("the read pool accepted a write")
 	}
 }
+
+func TestTOTPStepWorksOnce(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	id, err := s.CreateUser(ctx, System, User{Email: "a@x", Name: "A"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []struct {
+		step int64
+		want bool
+	}{{100, true}, {100, false}, {99, false}, {101, true}} {
+		if got, err := s.UseTOTPStep(ctx, id, c.step); err != nil || got != c.want {
+			t.Errorf("use %d: step %d = %v (%v); want %v", i+1, c.step, got, err, c.want)
+		}
+	}
+}

@@ -290,3 +290,22 @@ func (s *Store) SetUserDisabled(ctx context.Context, act Actor, userID int64, di
 	}
 	return nil
 }
+
+// UseTOTPStep records that the code of a time step was used to sign in. It
+// returns false when a code of that step or a later one was already used,
+// so each code works once.
+func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_step = ? WHERE id = ? AND totp_step < ?`, step, userID, step)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("record second-factor step of user %d: %w", userID, err)
+	}
+	return n == 1, nil
+}

@@ -130,7 +130,16 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusTooManyRequests, msg)
 		return
 	}
-	if !accounts.VerifyTOTP(v.user.TOTPSecret, r.PostForm.Get("code"), s.now()) {
+	step, ok := accounts.VerifyTOTPStep(v.user.TOTPSecret, r.PostForm.Get("code"), s.now())
+	if ok {
+		fresh, err := s.store.UseTOTPStep(r.Context(), v.user.ID, step)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		ok = fresh
+	}
+	if !ok {
 		s.store.Record(r.Context(), store.Actor{UserID: v.user.ID, Email: v.user.Email, IP: s.clientIP(r)}, 0, "login.fail", v.user.Email, "wrong second-factor code")
 		fail(http.StatusUnauthorized, "That code is not right. Codes change every 30 seconds; enter the one your app shows now.")
 		return
