@@ -75,6 +75,17 @@ func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	return true, 0
 }
 
+// Forgive takes back the latest attempt of key: an attempt that turned out
+// to be legitimate (a right password) should not use up the allowance that
+// many people behind one office address share.
+func (l *Limiter) Forgive(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if times := l.attempts[key]; len(times) > 0 {
+		l.attempts[key] = times[:len(times)-1]
+	}
+}
+
 // Reset forgets the attempts of key. The login handler calls it after a
 // successful login, so that a person who mistyped a few times does not carry
 // the count into their next session.

@@ -187,3 +187,18 @@ func TestMinutesText(t *testing.T) {
 		}
 	}
 }
+
+func TestForgiveTakesBackOneAttempt(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := accounts.NewLimiter(2, time.Minute, func() time.Time { return now })
+	l.Allow("ip")
+	l.Allow("ip")
+	if ok, _ := l.Allow("ip"); ok {
+		t.Fatal("third attempt allowed; want refused")
+	}
+	l.Forgive("ip")
+	if ok, _ := l.Allow("ip"); !ok {
+		t.Error("after Forgive the next attempt is refused; want allowed")
+	}
+	l.Forgive("unknown") // nothing to take back: no panic
+}

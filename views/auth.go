@@ -14,6 +14,7 @@ type CodePage struct {
 	Page
 	Code  Field
 	Error string
+	Next  string // where to go once signed in
 }
 
 // TokenPage is a form reached by a one-time link: first-run setup, an

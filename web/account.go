@@ -158,7 +158,22 @@ func (s *Server) enableTOTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	v := visitOf(r)
+	// Turning protection off asks for the password, so an unattended
+	// signed-in browser is not enough to weaken the account.
+	if msg := s.limited(r, v.user.Email); msg != "" {
+		s.setFlash(w, "error", msg)
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
+	if ok, _ := accounts.VerifyPassword(v.user.PasswordHash, r.PostForm.Get("password")); !ok {
+		s.setFlash(w, "error", "The second sign-in step is still on: the password you entered is not right.")
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
 	if s.totpRequiredFor(r, v) {
 		s.setFlash(w, "error", "Your consortium requires coordinators to use the second sign-in step, so it stays on.")
 		http.Redirect(w, r, "/account", http.StatusSeeOther)

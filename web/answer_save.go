@@ -66,6 +66,12 @@ func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request) {
 	}, base)
 	var conflict *store.ConflictError
 	switch {
+	case errors.As(err, &conflict) && conflict.Current.Version == 0:
+		// A version for an answer nobody saved: a tampered or outdated form,
+		// not someone else's edit. The form comes back based on "no answer".
+		typed.Version = 0
+		s.refuseAnswer(w, r, a, cat, sub.ID, typed, http.StatusBadRequest, "The form's version number does not match this question. Reload the page; nothing was saved.", nil)
+		return
 	case errors.As(err, &conflict):
 		s.answerConflict(w, r, a, cat, sub.ID, typed, conflict.Current)
 		return

@@ -65,7 +65,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if ok {
 			reason = "account disabled"
 		}
-		s.store.Record(ctx, store.Actor{UserID: u.ID, Email: u.Email, IP: s.clientIP(r)}, 0, "login.fail", u.Email, reason)
+		s.store.Record(ctx, s.signInActor(r, u.ID, u.Email), 0, "login.fail", u.Email, reason)
 		fail(http.StatusUnauthorized, loginFailed)
 		return
 	}
@@ -74,7 +74,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.store.RehashPassword(ctx, u.ID, h)
 		}
 	}
-	s.accountLimit.Reset(accountKey(email))
+	// With a second factor, the account's attempts keep counting until the
+	// code is right (loginCode resets them): otherwise signing in again with
+	// the password would give a fresh allowance of guesses at the code.
+	if !u.HasTOTP() {
+		s.accountLimit.Reset(accountKey(email))
+	}
+	// A right password does not use up the allowance of the address, which
+	// a whole town hall may share.
+	s.ipLimit.Forgive("ip:" + s.clientIP(r))
 	if err := s.startSession(w, r, u.ID, u.HasTOTP()); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -83,8 +91,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login/code?next="+urlQueryEscape(next), http.StatusSeeOther)
 		return
 	}
-	s.store.Record(ctx, store.Actor{UserID: u.ID, Email: u.Email, IP: s.clientIP(r)}, 0, "login.ok", u.Email, "")
+	s.store.Record(ctx, s.signInActor(r, u.ID, u.Email), 0, "login.ok", u.Email, "")
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// signInActor is the audit actor of a sign-in or sign-out. It names the
+// consortium of the account's first role, so that the event appears in that
+// consortium's audit log: events without a consortium appear in none.
+func (s *Server) signInActor(r *http.Request, userID int64, email string) store.Actor {
+	a := store.Actor{UserID: userID, Email: email, IP: s.clientIP(r)}
+	if grants, err := s.store.GrantsOfUser(r.Context(), userID); err == nil && len(grants) > 0 {
+		a.ConsortiumID = grants[0].ConsortiumID
+	}
+	return a
 }
 
 func accountKey(email string) string { return "account:" + strings.ToLower(strings.TrimSpace(email)) }
@@ -115,7 +134,8 @@ func codeField(errMsg string) views.Field {
 }
 
 func (s *Server) showLoginCode(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, views.CodeShow(views.CodePage{Page: s.page(w, r, "Sign-in code", ""), Code: codeField("")}))
+	s.render(w, r, http.StatusOK, views.CodeShow(views.CodePage{Page: s.page(w, r, "Sign-in code", ""), Code: codeField(""),
+		Next: localPath(r.URL.Query().Get("next"))}))
 }
 
 func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
@@ -124,7 +144,8 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 	}
 	v := visitOf(r)
 	fail := func(status int, msg string) {
-		s.render(w, r, status, views.CodeShow(views.CodePage{Page: s.page(w, r, "Sign-in code", ""), Code: codeField(msg)}))
+		s.render(w, r, status, views.CodeShow(views.CodePage{Page: s.page(w, r, "Sign-in code", ""), Code: codeField(msg),
+			Next: localPath(r.Form.Get("next"))}))
 	}
 	if msg := s.limited(r, v.user.Email); msg != "" {
 		fail(http.StatusTooManyRequests, msg)
@@ -140,7 +161,7 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 		ok = fresh
 	}
 	if !ok {
-		s.store.Record(r.Context(), store.Actor{UserID: v.user.ID, Email: v.user.Email, IP: s.clientIP(r)}, 0, "login.fail", v.user.Email, "wrong second-factor code")
+		s.store.Record(r.Context(), s.signInActor(r, v.user.ID, v.user.Email), 0, "login.fail", v.user.Email, "wrong second-factor code")
 		fail(http.StatusUnauthorized, "That code is not right. Codes change every 30 seconds; enter the one your app shows now.")
 		return
 	}
@@ -150,8 +171,8 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.store.Record(r.Context(), store.Actor{UserID: v.user.ID, Email: v.user.Email, IP: s.clientIP(r)}, 0, "login.ok", v.user.Email, "with second factor")
-	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+	s.store.Record(r.Context(), s.signInActor(r, v.user.ID, v.user.Email), 0, "login.ok", v.user.Email, "with second factor")
+	http.Redirect(w, r, localPath(r.Form.Get("next")), http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +182,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.store.Record(r.Context(), store.Actor{UserID: v.user.ID, Email: v.user.Email, IP: s.clientIP(r)}, 0, "logout", v.user.Email, "")
+		s.store.Record(r.Context(), s.signInActor(r, v.user.ID, v.user.Email), 0, "logout", v.user.Email, "")
 	}
 	s.clearSessionCookie(w)
 	s.setFlash(w, "info", "You have signed out.")

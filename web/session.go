@@ -157,8 +157,11 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) (kind, messag
 }
 
 // localPath accepts a redirect target only when it stays on this site.
+// Control characters are refused too: browsers drop tabs and newlines from
+// a Location, so "/\t/evil.example" would become "//evil.example".
 func localPath(p string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+		strings.IndexFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 		return "/"
 	}
 	return p
