@@ -20,6 +20,7 @@ type Answer struct {
 	Score         int  // score of the chosen level; 0 = unanswered
 	NotApplicable bool // excluded from every mean
 	Target        int  // target level; 0 = use the default target
+	RiskAccepted  bool // the level is a formally accepted risk, not an implemented control
 }
 
 // Value is a mean that may not exist (nothing answered to average). It is

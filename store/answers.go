@@ -31,9 +31,14 @@ type Answer struct {
 	AnsweredAt    time.Time
 }
 
+// RiskAcceptedChoice is the key of the NCSR level "Risk Formally Accepted":
+// it scores like a control in progress but is an open exposure.
+const RiskAcceptedChoice = "risk-accepted"
+
 // Domain returns the answer as the scoring functions see it.
 func (a Answer) Domain() assessments.Answer {
-	return assessments.Answer{SubcategoryID: a.SubcategoryID, Score: a.Score, NotApplicable: a.NotApplicable, Target: a.Target}
+	return assessments.Answer{SubcategoryID: a.SubcategoryID, Score: a.Score, NotApplicable: a.NotApplicable, Target: a.Target,
+		RiskAccepted: a.Choice == RiskAcceptedChoice}
 }
 
 // ConflictError is returned when a save was based on a version that is no
