@@ -307,9 +307,11 @@
 
     var request;
     try {
+      // URL-encoded, like the plain form POST: the server reads bodies with
+      // ParseForm, which ignores multipart/form-data (a FormData body).
       request = window.fetch(form.action, {
         method: 'POST',
-        body: new FormData(form),
+        body: new URLSearchParams(new FormData(form)),
         headers: { 'Accept': 'application/json', 'X-Requested-With': 'fetch' },
         credentials: 'same-origin'
       });

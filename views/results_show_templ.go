@@ -147,7 +147,7 @@ func ResultsShow(v ResultsPage, crumbs []Crumb) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</section><section aria-labelledby=\"scores-heading\"><h2 id=\"scores-heading\">Scores by function and category</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls sideways on small screens\"><table class=\"data-table\"><caption>Scores by function and category (1 to 7), with targets, gaps and completion. The same numbers as the chart above.</caption> <thead><tr><th scope=\"col\">Function or category</th><th scope=\"col\" class=\"num\">Score</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"num\">Gap</th><th scope=\"col\" class=\"num\">Answered</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</section><section aria-labelledby=\"scores-heading\"><h2 id=\"scores-heading\">Scores by function and category</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Scores table, scrolls sideways on small screens\"><table class=\"data-table\"><caption>Scores by function and category (1 to 7), with targets, gaps and completion. The same numbers as the chart above.</caption> <thead><tr><th scope=\"col\">Function or category</th><th scope=\"col\" class=\"num\">Score</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"num\">Gap</th><th scope=\"col\" class=\"num\">Answered</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -267,7 +267,7 @@ func ResultsShow(v ResultsPage, crumbs []Crumb) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, " answered questions furthest below their target, the most important controls first when gaps are equal.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls sideways on small screens\"><table class=\"data-table\"><caption>Largest gaps between today's level and the target</caption> <thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Today</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"num\">Gap</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, " answered questions furthest below their target, the most important controls first when gaps are equal.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Largest gaps table, scrolls sideways on small screens\"><table class=\"data-table\"><caption>Largest gaps between today's level and the target</caption> <thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Today</th><th scope=\"col\" class=\"num\">Target</th><th scope=\"col\" class=\"num\">Gap</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
