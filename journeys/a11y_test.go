@@ -158,6 +158,8 @@ func TestAccessibility(t *testing.T) {
 		tb.signIn(coordinatorEmail)
 		for _, path := range []string{
 			"/consortium",
+			"/consortium/compare",
+			"/consortium/weakest",
 			"/admin/members",
 			"/admin/accounts",
 			"/admin/settings",
@@ -174,6 +176,7 @@ func TestAccessibility(t *testing.T) {
 		tb := openTab(t, browser, a.URL, "board")
 		tb.signIn(boardEmail)
 		check(tb, "/consortium", http.StatusOK)
+		check(tb, "/consortium/compare", http.StatusOK)
 		check(tb, eastgateBase+"/results", http.StatusOK)
 	})
 }

@@ -73,6 +73,8 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 	for _, g := range grants {
 		if g.Role == accounts.Coordinator || (g.Role == accounts.Board && g.MemberID == 0) {
 			add("consortium", "/consortium", "Consortium")
+			add("compare", "/consortium/compare", "Compare")
+			add("weakest", "/consortium/weakest", "Weakest links")
 		}
 	}
 	for _, g := range grants {

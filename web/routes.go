@@ -72,6 +72,9 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodPost, "/account/totp/off", signedIn, s.disableTOTP)
 
 	route(http.MethodGet, "/consortium", consortiumView, s.showConsortium)
+	route(http.MethodGet, "/consortium/compare", consortiumView, s.showCompare)
+	route(http.MethodGet, "/consortium/compare.csv", consortiumView, s.downloadCompare)
+	route(http.MethodGet, "/consortium/weakest", consortiumView, s.showWeakest)
 
 	route(http.MethodGet, "/members/{member}", memberView, s.showMember)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}", memberView, s.showAssessment)

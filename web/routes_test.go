@@ -77,7 +77,10 @@ var routeMatrix = map[string][personas]outcome{
 	"POST /account/totp":         {toLogin, allow, allow, allow, allow},
 	"POST /account/totp/off":     {toLogin, allow, allow, allow, allow},
 
-	"GET /consortium": {toLogin, allow, allow, deny, deny},
+	"GET /consortium":             {toLogin, allow, allow, deny, deny},
+	"GET /consortium/compare":     {toLogin, allow, allow, deny, deny},
+	"GET /consortium/compare.csv": {toLogin, allow, allow, deny, deny},
+	"GET /consortium/weakest":     {toLogin, allow, allow, deny, deny},
 
 	"GET /members/{member}":                                       {toLogin, allow, allow, allow, deny},
 	"GET /members/{member}/cycles/{cycle}":                        {toLogin, allow, allow, allow, deny},

@@ -1,0 +1,96 @@
+package views
+
+import "strconv"
+
+// ComparePage is the consortium comparison dashboard of one cycle.
+type ComparePage struct {
+	Page
+	CycleName  string
+	Cycles     []Option
+	Sorts      []Option
+	Columns    []HeatColumn
+	Rows       []HeatRow
+	Functions  []DistributionRow
+	Chart      Chart
+	Completion []CompletionRow
+	CSVHref    string
+	Baseline   int
+}
+
+// HeatColumn is a category column of the heatmap.
+type HeatColumn struct{ ID, Name string }
+
+// HeatRow is one member's row of the heatmap.
+type HeatRow struct {
+	Name, Href string
+	Overall    HeatCell
+	Cells      []HeatCell
+}
+
+// HeatCell is one coloured cell; Level is 0 when there is no score.
+type HeatCell struct {
+	Text  string
+	Level int
+	Href  string
+	Title string
+}
+
+func (c HeatCell) class() string {
+	if c.Level == 0 {
+		return "heat heat-none"
+	}
+	return "heat heat-" + itoa(c.Level)
+}
+
+// DistributionRow is the spread of one function's scores over members.
+type DistributionRow struct {
+	ID, Name                 string
+	Min, Q1, Median, Q3, Max string
+	Count                    int
+}
+
+// CompletionRow says how far a member is.
+type CompletionRow struct {
+	Name, Href, Status, StatusLabel string
+	Completion                      float64
+}
+
+// WeakestPage is the weakest-link report of one cycle.
+type WeakestPage struct {
+	Page
+	CycleName     string
+	Cycles        []Option
+	Baseline      int
+	Subcategories []FloorRow
+	Holders       []HolderRow
+	Opportunities []OpportunityRow
+	AcceptedRisks []AcceptedRow
+}
+
+// FloorRow is one subcategory of the weakest-link table.
+type FloorRow struct {
+	ID, Question, Floor, Median string
+	Weight, Answered, Below     int
+	Exposed                     int
+	BelowNames                  string
+}
+
+// HolderRow is a member that holds the consortium's floor somewhere.
+type HolderRow struct {
+	Name                           string
+	UniqueMinimum, HighConsequence int
+	Where                          string
+}
+
+// OpportunityRow is a what-if, in words.
+type OpportunityRow struct {
+	Sentence string
+	Impact   int
+}
+
+// AcceptedRow is a formally accepted risk: open exposure.
+type AcceptedRow struct {
+	Member, ID, Question string
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

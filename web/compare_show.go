@@ -1,0 +1,240 @@
+package web
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"palisade/assessments"
+	"palisade/store"
+	"palisade/views"
+)
+
+// cycleComparison is what the comparison pages share: the cycle asked for
+// (?cycle=, default the current one) and the analysis of its answers.
+type cycleComparison struct {
+	cycle    store.Cycle
+	cycles   []store.Cycle
+	members  []store.Member
+	statuses map[int64]store.Assessment
+	cmp      *assessments.Comparison
+}
+
+// loadComparison refuses a cycle of another consortium like an unknown one.
+func (s *Server) loadComparison(w http.ResponseWriter, r *http.Request) (cycleComparison, bool) {
+	v := visitOf(r)
+	ctx := r.Context()
+	var cc cycleComparison
+	var err error
+	if cc.cycles, err = s.store.CyclesOfConsortium(ctx, v.consortium.ID); err != nil {
+		s.serverError(w, r, err)
+		return cc, false
+	}
+	if len(cc.cycles) == 0 {
+		s.renderError(w, r, http.StatusNotFound, "No assessment cycle has been opened yet, so there is nothing to compare.")
+		return cc, false
+	}
+	if raw := r.URL.Query().Get("cycle"); raw != "" {
+		id, _ := strconv.ParseInt(raw, 10, 64)
+		for _, c := range cc.cycles {
+			if c.ID == id {
+				cc.cycle = c
+			}
+		}
+		if cc.cycle.ID == 0 {
+			s.renderError(w, r, http.StatusNotFound, "There is no such cycle in this consortium.")
+			return cc, false
+		}
+	} else if cc.cycle, err = s.store.CurrentCycle(ctx, v.consortium.ID); err != nil {
+		s.serverError(w, r, err)
+		return cc, false
+	}
+	if cc.members, err = s.store.MembersOfConsortium(ctx, v.consortium.ID); err != nil {
+		s.serverError(w, r, err)
+		return cc, false
+	}
+	if cc.statuses, err = s.store.AssessmentsForCycle(ctx, cc.cycle.ID); err != nil {
+		s.serverError(w, r, err)
+		return cc, false
+	}
+	answers, err := s.store.AnswersForCycle(ctx, cc.cycle.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return cc, false
+	}
+	in := make([]assessments.MemberAnswers, len(cc.members))
+	for i, m := range cc.members {
+		in[i] = assessments.MemberAnswers{MemberID: m.ID, Name: m.Name, Kind: m.Kind, Population: m.Population, Answers: domainAnswers(answers[m.ID])}
+	}
+	cc.cmp = assessments.Compare(s.catalog, in, v.consortium.DefaultTarget)
+	return cc, true
+}
+
+func (cc cycleComparison) cycleOptions() []views.Option {
+	var out []views.Option
+	for _, c := range cc.cycles {
+		label := c.Name
+		if !c.Open() {
+			label += " (closed)"
+		}
+		out = append(out, views.Option{Value: strconv.FormatInt(c.ID, 10), Label: label, Selected: c.ID == cc.cycle.ID})
+	}
+	return out
+}
+
+func fmtValue(v assessments.Value) string {
+	if !v.OK {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", v.V)
+}
+
+func heatCell(v assessments.Value) views.HeatCell {
+	if !v.OK {
+		return views.HeatCell{Text: "–"}
+	}
+	return views.HeatCell{Text: fmt.Sprintf("%.1f", v.V), Level: max(1, min(7, int(v.V+0.5)))}
+}
+
+// order picks the member order the coordinator asked for.
+func order(cmp *assessments.Comparison, sort string) []int {
+	switch sort {
+	case "name":
+		return cmp.OrderByName()
+	case "kind":
+		return cmp.OrderByKind()
+	case "population":
+		return cmp.OrderByPopulation(true)
+	case "", "overall":
+		return cmp.OrderByOverall(false)
+	}
+	return cmp.OrderByFunction(sort, false)
+}
+
+func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
+	cc, ok := s.loadComparison(w, r)
+	if !ok {
+		return
+	}
+	v := visitOf(r)
+	sort := r.URL.Query().Get("sort")
+	if _, isFn := s.functionOf(sort); sort != "" && sort != "name" && sort != "kind" && sort != "population" && sort != "overall" && !isFn {
+		sort = "overall"
+	}
+	p := views.ComparePage{Page: s.page(w, r, "Compare members", "compare"), CycleName: cc.cycle.Name, Cycles: cc.cycleOptions(),
+		Baseline: v.consortium.DefaultTarget, CSVHref: fmt.Sprintf("/consortium/compare.csv?cycle=%d", cc.cycle.ID)}
+	for _, o := range []views.Option{{Value: "overall", Label: "Overall score, weakest first"}, {Value: "name", Label: "Name"},
+		{Value: "kind", Label: "Kind"}, {Value: "population", Label: "Population, largest first"}} {
+		o.Selected = o.Value == sort || (sort == "" && o.Value == "overall")
+		p.Sorts = append(p.Sorts, o)
+	}
+	for _, f := range s.catalog.Functions {
+		p.Sorts = append(p.Sorts, views.Option{Value: f.ID, Label: f.Name + " score, weakest first", Selected: f.ID == sort})
+	}
+	for _, c := range cc.cmp.Columns {
+		p.Columns = append(p.Columns, views.HeatColumn{ID: c.ID, Name: c.Name})
+	}
+	for _, i := range order(cc.cmp, sort) {
+		m := cc.cmp.Members[i]
+		base := fmt.Sprintf("/members/%d/cycles/%d", m.MemberID, cc.cycle.ID)
+		row := views.HeatRow{Name: m.Name, Href: base + "/results", Overall: heatCell(m.Result.Overall.Score)}
+		for j, val := range cc.cmp.Heatmap[i] {
+			cell := heatCell(val)
+			cell.Title = m.Name + ", " + cc.cmp.Columns[j].Name
+			if val.OK {
+				cell.Href = base + "/categories/" + cc.cmp.Columns[j].ID
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		p.Rows = append(p.Rows, row)
+		st := cc.statuses[m.MemberID]
+		status := st.Status
+		if status == "" {
+			status = "none"
+		}
+		p.Completion = append(p.Completion, views.CompletionRow{Name: m.Name, Href: base, Status: status, StatusLabel: statusLabels[status], Completion: m.Completion})
+	}
+	var names []string
+	lows := views.ScoreSeries{Name: "Lowest member (floor)"}
+	medians := views.ScoreSeries{Name: "Median member"}
+	baseline := views.ScoreSeries{Name: "Baseline"}
+	for _, f := range cc.cmp.Functions {
+		p.Functions = append(p.Functions, views.DistributionRow{ID: f.ID, Name: f.Name, Count: f.Count,
+			Min: fmtStat(f.Stats, f.Min), Q1: fmtStat(f.Stats, f.Q1), Median: fmtStat(f.Stats, f.Median), Q3: fmtStat(f.Stats, f.Q3), Max: fmtStat(f.Stats, f.Max)})
+		names = append(names, f.Name)
+		lows.Values, lows.OK = append(lows.Values, f.Min), append(lows.OK, f.OK())
+		medians.Values, medians.OK = append(medians.Values, f.Median), append(medians.OK, f.OK())
+		baseline.Values, baseline.OK = append(baseline.Values, float64(v.consortium.DefaultTarget)), append(baseline.OK, true)
+	}
+	p.Chart = views.BarChart("function-spread", "Bar chart of the lowest and the median member score in each function, beside the consortium baseline.",
+		names, s.scale.Max, lows, medians, baseline)
+	s.render(w, r, http.StatusOK, views.CompareShow(p))
+}
+
+func fmtStat(st assessments.Stats, x float64) string {
+	if !st.OK() {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", x)
+}
+
+// downloadCompare serves the heatmap as CSV, one row per member, and
+// records the export in the audit log.
+func (s *Server) downloadCompare(w http.ResponseWriter, r *http.Request) {
+	cc, ok := s.loadComparison(w, r)
+	if !ok {
+		return
+	}
+	v := visitOf(r)
+	if err := s.store.Record(r.Context(), v.actor(s, r), 0, "export.compare", "cycle "+strconv.FormatInt(cc.cycle.ID, 10), "heatmap CSV"); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="palisade-compare-%s.csv"`, csvSafeName(cc.cycle.Name)))
+	w.Header().Set("Cache-Control", "no-store")
+	out := csv.NewWriter(w)
+	head := []string{"member", "kind", "population", "completion_percent", "overall"}
+	for _, c := range cc.cmp.Columns {
+		head = append(head, c.ID)
+	}
+	out.Write(head)
+	for i, m := range cc.cmp.Members {
+		row := []string{csvCell(m.Name), m.Kind, strconv.Itoa(m.Population), strconv.Itoa(int(m.Completion*100 + 0.5)), csvValue(m.Result.Overall.Score)}
+		for _, val := range cc.cmp.Heatmap[i] {
+			row = append(row, csvValue(val))
+		}
+		out.Write(row)
+	}
+	out.Flush()
+	if err := out.Error(); err != nil && !errors.Is(err, http.ErrHandlerTimeout) {
+		s.log.Warn("write CSV", "err", err)
+	}
+}
+
+func csvValue(v assessments.Value) string {
+	if !v.OK {
+		return ""
+	}
+	return strconv.FormatFloat(v.V, 'f', 2, 64)
+}
+
+// csvCell stops a spreadsheet from running a member name as a formula.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func csvSafeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, s)
+}
