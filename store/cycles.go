@@ -16,18 +16,21 @@ type Cycle struct {
 	Status       string // open or closed
 	OpenedAt     time.Time
 	ClosedAt     time.Time
+	// AnonSeed is a random secret of the cycle from which anonymous peer
+	// labels are derived.
+	AnonSeed string
 }
 
 // Open reports whether answers may still change in the cycle.
 func (c Cycle) Open() bool { return c.Status == "open" }
 
-const cycleColumns = `id, consortium_id, name, status, opened_at, closed_at`
+const cycleColumns = `id, consortium_id, name, status, opened_at, closed_at, anon_seed`
 
 func scanCycle(sc interface{ Scan(...any) error }) (Cycle, error) {
 	var c Cycle
 	var opened string
 	var closed sql.NullString
-	err := sc.Scan(&c.ID, &c.ConsortiumID, &c.Name, &c.Status, &opened, &closed)
+	err := sc.Scan(&c.ID, &c.ConsortiumID, &c.Name, &c.Status, &opened, &closed, &c.AnonSeed)
 	c.OpenedAt = parseTime(sql.NullString{String: opened, Valid: true})
 	c.ClosedAt = parseTime(closed)
 	return c, err
@@ -44,7 +47,7 @@ func (s *Store) CreateCycle(ctx context.Context, c Cycle) (int64, error) {
 	}
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO cycles (consortium_id, name, status, opened_at, closed_at) VALUES (?, ?, ?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO cycles (consortium_id, name, status, opened_at, closed_at, anon_seed) VALUES (?, ?, ?, ?, ?, lower(hex(randomblob(16))))`,
 			c.ConsortiumID, c.Name, c.Status, s.stamp(), closed)
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"palisade/accounts"
+	"palisade/assessments"
 )
 
 func openTest(t *testing.T) *Store {
@@ -329,5 +330,63 @@ func TestTOTPStepWorksOnce(t *testing.T) {
 		if got, err := s.UseTOTPStep(ctx, id, c.step); err != nil || got != c.want {
 			t.Errorf("use %d: step %d = %v (%v); want %v", i+1, c.step, got, err, c.want)
 		}
+	}
+}
+
+func TestLinksStayInsideTheConsortium(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	f := newFixture(t, s)
+	other, err := s.CreateMember(ctx, f.act, Member{ConsortiumID: f.consortium, Name: "County", Slug: "county", Kind: "county"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, _ := s.CreateConsortium(ctx, Consortium{Name: "Elsewhere"})
+	stranger, err := s.CreateMember(ctx, f.act, Member{ConsortiumID: elsewhere, Name: "Stranger", Slug: "stranger", Kind: "county"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(from, to int64) error {
+		_, err := s.CreateLink(ctx, f.act, Link{ConsortiumID: f.consortium, Link: assessments.Link{From: from, To: to, Kind: "vpn", Criticality: 2}})
+		return err
+	}
+	if err := mk(f.member, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := mk(f.member, stranger); !errors.Is(err, ErrNotFound) {
+		t.Errorf("link to another consortium's member: %v; want ErrNotFound", err)
+	}
+	if err := mk(f.member, f.member); err == nil {
+		t.Error("a member linked to itself")
+	}
+	links, _ := s.LinksOfConsortium(ctx, f.consortium)
+	if len(links) != 1 || links[0].From != f.member || links[0].Kind != "vpn" {
+		t.Fatalf("links %+v", links)
+	}
+	if err := s.DeleteLink(ctx, f.act, elsewhere, links[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("delete through another consortium: %v", err)
+	}
+	if err := s.DeleteLink(ctx, f.act, f.consortium, links[0].ID); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestWeightsAreReplacedWhole(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	f := newFixture(t, s)
+	if err := s.SaveWeights(ctx, f.act, f.consortium, map[string]int{"PR.AA-01": 10, "GV.OC-01": 0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveWeights(ctx, f.act, f.consortium, map[string]int{"PR.AA-01": 9, "GV.OC-01": 11}); err == nil {
+		t.Fatal("a weight of 11 was accepted")
+	}
+	got, _ := s.WeightsOfConsortium(ctx, f.consortium)
+	if len(got) != 2 || got["PR.AA-01"] != 10 || got["GV.OC-01"] != 0 {
+		t.Errorf("after a refused save the weights are %v; want the earlier ones", got)
+	}
+	c, _ := s.CycleByID(ctx, f.cycle)
+	if len(c.AnonSeed) != 32 {
+		t.Errorf("cycle anon seed %q; want 32 hex digits", c.AnonSeed)
 	}
 }

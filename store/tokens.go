@@ -153,7 +153,7 @@ func (s *Store) RedeemSetup(ctx context.Context, ip, hash string, in Setup) (use
 			return err
 		}
 		if in.CycleName != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO cycles (consortium_id, name, status, opened_at) VALUES (?, ?, 'open', ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cycles (consortium_id, name, status, opened_at, anon_seed) VALUES (?, ?, 'open', ?, lower(hex(randomblob(16))))`,
 				consortiumID, in.CycleName, s.stamp()); err != nil {
 				return err
 			}
