@@ -164,6 +164,7 @@ func TestAccessibility(t *testing.T) {
 			"/admin/accounts",
 			"/admin/settings",
 			"/admin/audit",
+			"/admin/weights",
 			cascadeBase,
 			cascadeBase + "/categories/GV.OC",
 			cascadeBase + "/results",

@@ -82,6 +82,7 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 			add("members", "/admin/members", "Members")
 			add("accounts", "/admin/accounts", "Accounts")
 			add("audit", "/admin/audit", "Audit log")
+			add("weights", "/admin/weights", "Weights")
 			add("settings", "/admin/settings", "Settings")
 		}
 	}

@@ -101,6 +101,8 @@ var routeMatrix = map[string][personas]outcome{
 	"GET /admin/settings":                 {toLogin, allow, deny, deny, deny},
 	"POST /admin/settings":                {toLogin, allow, deny, deny, deny},
 	"GET /admin/audit":                    {toLogin, allow, deny, deny, deny},
+	"GET /admin/weights":                  {toLogin, allow, deny, deny, deny},
+	"POST /admin/weights":                 {toLogin, allow, deny, deny, deny},
 }
 
 // Routes that end sessions or lock someone out run after all the others;

@@ -21,7 +21,12 @@ func (s *Server) showWeakest(w http.ResponseWriter, r *http.Request) {
 	for _, m := range cc.members {
 		names[m.ID] = m.Name
 	}
-	wl := cc.cmp.WeakestLinks(nil)
+	weights, err := s.store.WeightsOfConsortium(r.Context(), visitOf(r).consortium.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	wl := cc.cmp.WeakestLinks(weights)
 	p := views.WeakestPage{Page: s.page(w, r, "Weakest links", "weakest"), CycleName: cc.cycle.Name, Cycles: cc.cycleOptions(), Baseline: wl.Baseline}
 
 	for _, o := range wl.Opportunities(15) {
