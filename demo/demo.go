@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"palisade/accounts"
+	"palisade/assessments"
 	"palisade/frameworks"
 	"palisade/store"
 )
@@ -116,6 +117,9 @@ func Load(ctx context.Context, st *store.Store, cat *frameworks.Catalog, scale *
 			return err
 		}
 	}
+	if err := createLinks(ctx, st, act, cid, ids); err != nil {
+		return err
+	}
 	// Last year: everyone but the newest member took part, a little lower
 	// than today; all reviewed, then the cycle was closed.
 	lastYear := time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
@@ -153,6 +157,46 @@ func Load(ctx context.Context, st *store.Store, cat *frameworks.Catalog, scale *
 			if err := finish(ctx, st, act, ids[i], cur, false); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// demoLink is an interconnection between two demo members, by their
+// index in members.
+type demoLink struct {
+	from, to    int
+	kind        string
+	criticality int
+	directed    bool
+	note        string
+}
+
+// links are the systems the demo members share. Millbrook's weak accounts
+// and patching reach the county over its VPN and the other two towns
+// through their shared provider.
+var links = []demoLink{
+	{0, 1, assessments.LinkSharedNetwork, 3, false, "County fibre ring: Riverton's city hall and police"},
+	{0, 2, assessments.LinkSharedNetwork, 2, false, "County fibre ring: Alder Falls city hall"},
+	{0, 1, assessments.LinkSharedApplication, 3, false, "Consolidated 911 dispatch (CAD), hosted by the county"},
+	{0, 9, assessments.LinkSharedApplication, 3, false, "Consolidated 911 dispatch (CAD): fire district consoles"},
+	{3, 0, assessments.LinkVPN, 2, false, "Site-to-site VPN to the county for records and payroll"},
+	{3, 4, assessments.LinkMSP, 2, false, "Valley IT Services manages all three towns' servers"},
+	{3, 5, assessments.LinkMSP, 2, false, "Valley IT Services manages all three towns' servers"},
+	{4, 5, assessments.LinkMSP, 2, false, "Valley IT Services manages all three towns' servers"},
+	{6, 7, assessments.LinkEmailTenant, 2, false, "One Microsoft 365 tenant for both school districts"},
+	{8, 0, assessments.LinkDataExchange, 1, true, "Nightly billing and GIS feed from the water authority to the county"},
+}
+
+func createLinks(ctx context.Context, st *store.Store, act store.Actor, cid int64, ids []int64) error {
+	for _, l := range links {
+		link := store.Link{ConsortiumID: cid, Note: l.note,
+			Link: assessments.Link{From: ids[l.from], To: ids[l.to], Kind: l.kind, Criticality: l.criticality, Directed: l.directed}}
+		if err := assessments.CheckLink(link.Link, ids); err != nil {
+			return err
+		}
+		if _, err := st.CreateLink(ctx, act, link); err != nil {
+			return err
 		}
 	}
 	return nil

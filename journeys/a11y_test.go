@@ -144,6 +144,7 @@ func TestAccessibility(t *testing.T) {
 			eastgateBase,
 			eastgateBase + "/categories/PR.AA",
 			eastgateBase + "/results",
+			fmt.Sprintf("/members/%d/peers", a.memberID(t, eastgate)),
 			"/account",
 			"/account/totp",
 		} {
@@ -160,6 +161,7 @@ func TestAccessibility(t *testing.T) {
 			"/consortium",
 			"/consortium/compare",
 			"/consortium/weakest",
+			"/consortium/links",
 			"/admin/members",
 			"/admin/accounts",
 			"/admin/settings",

@@ -20,6 +20,7 @@ type cycleComparison struct {
 	cycles   []store.Cycle
 	members  []store.Member
 	statuses map[int64]store.Assessment
+	answers  map[int64][]store.Answer
 	cmp      *assessments.Comparison
 }
 
@@ -65,6 +66,7 @@ func (s *Server) loadComparison(w http.ResponseWriter, r *http.Request) (cycleCo
 		s.serverError(w, r, err)
 		return cc, false
 	}
+	cc.answers = answers
 	in := make([]assessments.MemberAnswers, len(cc.members))
 	for i, m := range cc.members {
 		in[i] = assessments.MemberAnswers{MemberID: m.ID, Name: m.Name, Kind: m.Kind, Population: m.Population, Answers: domainAnswers(answers[m.ID])}

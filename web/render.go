@@ -66,8 +66,10 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 		switch {
 		case g.Role == accounts.ITLead:
 			add("assessment", fmt.Sprintf("/members/%d", g.MemberID), "Our assessment")
+			add("peers", fmt.Sprintf("/members/%d/peers", g.MemberID), "How we compare")
 		case g.Role == accounts.Board && g.MemberID != 0:
 			add("member", fmt.Sprintf("/members/%d", g.MemberID), "Our results")
+			add("peers", fmt.Sprintf("/members/%d/peers", g.MemberID), "How we compare")
 		}
 	}
 	for _, g := range grants {
@@ -75,6 +77,7 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 			add("consortium", "/consortium", "Consortium")
 			add("compare", "/consortium/compare", "Compare")
 			add("weakest", "/consortium/weakest", "Weakest links")
+			add("links", "/consortium/links", "Links")
 		}
 	}
 	for _, g := range grants {

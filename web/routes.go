@@ -75,8 +75,12 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodGet, "/consortium/compare", consortiumView, s.showCompare)
 	route(http.MethodGet, "/consortium/compare.csv", consortiumView, s.downloadCompare)
 	route(http.MethodGet, "/consortium/weakest", consortiumView, s.showWeakest)
+	route(http.MethodGet, "/consortium/links", consortiumView, s.showLinks)
+	route(http.MethodPost, "/consortium/links", administer, s.createLink)
+	route(http.MethodPost, "/consortium/links/{link}/delete", administer, s.deleteLink)
 
 	route(http.MethodGet, "/members/{member}", memberView, s.showMember)
+	route(http.MethodGet, "/members/{member}/peers", memberView, s.showPeers)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}", memberView, s.showAssessment)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/categories/{category}", memberView, s.showCategory)
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/answers/{subcategory}", memberEdit, s.saveAnswer)
