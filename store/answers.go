@@ -103,6 +103,9 @@ func (s *Store) SaveAnswer(ctx context.Context, act Actor, a Answer, baseVersion
 		if a.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := refreshLevels(ctx, tx, a.AssessmentID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, act, memberID, "answer.save", fmt.Sprintf("assessment %d %s", a.AssessmentID, a.SubcategoryID),
 			fmt.Sprintf("version %d: %s", a.Version, a.summary()))
 	})
@@ -226,10 +229,42 @@ func (s *Store) ImportAnswers(ctx context.Context, act Actor, assessmentID int64
 			n, _ := res.RowsAffected()
 			written += int(n)
 		}
+		if err := refreshLevels(ctx, tx, assessmentID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, act, memberID, "answer.import", fmt.Sprintf("assessment %d", assessmentID), fmt.Sprintf("%d answers", written))
 	})
 	if err != nil {
 		return 0, err
 	}
 	return written, nil
+}
+
+// ScoresForCycle returns, per member, the current answers of a cycle as the
+// analysis sees them (level, target, N/A, accepted risk) and nothing more.
+// The comparison pages read every answer of every member, so this reads the
+// compact copy kept on each assessment (one row per member) rather than
+// every answer row with its texts and timestamps.
+func (s *Store) ScoresForCycle(ctx context.Context, cycleID int64) (map[int64][]assessments.Answer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT member_id, levels FROM assessments WHERE cycle_id = ?`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("load scores of cycle %d: %w", cycleID, err)
+	}
+	defer rows.Close()
+	out := map[int64][]assessments.Answer{}
+	for rows.Next() {
+		var memberID int64
+		var packed string
+		if err := rows.Scan(&memberID, &packed); err != nil {
+			return nil, fmt.Errorf("load scores of cycle %d: %w", cycleID, err)
+		}
+		list, err := parseLevels(packed)
+		if err != nil {
+			return nil, fmt.Errorf("load scores of member %d in cycle %d: %w", memberID, cycleID, err)
+		}
+		if list != nil {
+			out[memberID] = list
+		}
+	}
+	return out, rows.Err()
 }

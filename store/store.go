@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,6 +27,9 @@ type Store struct {
 	w    *sql.DB
 	r    *sql.DB
 	now  func() time.Time
+	// generation counts committed write transactions, so readers can
+	// cache what they computed from the data until the next write.
+	generation atomic.Int64
 }
 
 // ErrNotFound is returned when a record asked for by id or name is absent.
@@ -133,8 +137,14 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.generation.Add(1)
 	return nil
 }
+
+// Generation changes after every committed write made through this Store.
+// A value computed from the data at one generation is still right while
+// the generation is the same (Palisade is the only writer of its file).
+func (s *Store) Generation() int64 { return s.generation.Load() }
 
 func parseTime(s sql.NullString) time.Time {
 	if !s.Valid {

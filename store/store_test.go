@@ -390,3 +390,59 @@ func TestWeightsAreReplacedWhole(t *testing.T) {
 		t.Errorf("cycle anon seed %q; want 32 hex digits", c.AnonSeed)
 	}
 }
+
+// The compact copy of levels the comparison reads always agrees with the
+// answers themselves, after saves, imports and N/A or accepted-risk answers.
+func TestScoresForCycleAgreeWithAnswers(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	f := newFixture(t, s)
+	if _, err := s.ImportAnswers(ctx, f.act, f.assessment.ID, []Answer{
+		{SubcategoryID: "GV.OC-01", Choice: "tested", Score: 6, Target: 5},
+		{SubcategoryID: "GV.OC-02", NotApplicable: true, Justification: "n/a", Target: 5},
+		{SubcategoryID: "PR.AA-01", Choice: RiskAcceptedChoice, Score: 5, Target: 6, AcceptedBy: "Manager", Acceptance: "Budget"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveAnswer(ctx, f.act, Answer{AssessmentID: f.assessment.ID, SubcategoryID: "GV.OC-01", Choice: "informal", Score: 2, Target: 4}, 1); err != nil {
+		t.Fatal(err)
+	}
+	empty, _ := s.AssessmentFor(ctx, mustMember(t, s, f), f.cycle)
+	got, err := s.ScoresForCycle(ctx, f.cycle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := s.AnswersForCycle(ctx, f.cycle)
+	want := map[string]assessments.Answer{}
+	for _, a := range full[f.member] {
+		want[a.SubcategoryID] = a.Domain()
+	}
+	if len(got[f.member]) != len(want) || len(want) != 3 {
+		t.Fatalf("ScoresForCycle has %d answers, AnswersForCycle %d; want 3 each", len(got[f.member]), len(want))
+	}
+	for _, a := range got[f.member] {
+		if a != want[a.SubcategoryID] {
+			t.Errorf("%s: compact %+v, full %+v", a.SubcategoryID, a, want[a.SubcategoryID])
+		}
+	}
+	if _, ok := got[empty.MemberID]; ok {
+		t.Error("a member without answers has scores")
+	}
+}
+
+func mustMember(t *testing.T, s *Store, f fixture) int64 {
+	t.Helper()
+	id, err := s.CreateMember(context.Background(), f.act, Member{ConsortiumID: f.consortium, Name: "Empty", Slug: "empty", Kind: "utility"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestParseLevelsRefusesGarbage(t *testing.T) {
+	for _, bad := range []string{"GV.OC-01", "GV.OC-01:x:5:0:0", "GV.OC-01:5:5:0", "a:1:2:0:0;;"} {
+		if _, err := parseLevels(bad); err == nil {
+			t.Errorf("parseLevels(%q) accepted it", bad)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"palisade/assessments"
 	"palisade/store"
@@ -20,7 +21,7 @@ type cycleComparison struct {
 	cycles   []store.Cycle
 	members  []store.Member
 	statuses map[int64]store.Assessment
-	answers  map[int64][]store.Answer
+	answers  map[int64][]assessments.Answer
 	cmp      *assessments.Comparison
 }
 
@@ -61,7 +62,12 @@ func (s *Server) loadComparison(w http.ResponseWriter, r *http.Request) (cycleCo
 		s.serverError(w, r, err)
 		return cc, false
 	}
-	answers, err := s.store.AnswersForCycle(ctx, cc.cycle.ID)
+	gen := s.store.Generation()
+	if hit, ok := s.comparisons.get(cc.cycle.ID, gen); ok {
+		cc.answers, cc.cmp = hit.answers, hit.cmp
+		return cc, true
+	}
+	answers, err := s.store.ScoresForCycle(ctx, cc.cycle.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return cc, false
@@ -69,10 +75,42 @@ func (s *Server) loadComparison(w http.ResponseWriter, r *http.Request) (cycleCo
 	cc.answers = answers
 	in := make([]assessments.MemberAnswers, len(cc.members))
 	for i, m := range cc.members {
-		in[i] = assessments.MemberAnswers{MemberID: m.ID, Name: m.Name, Kind: m.Kind, Population: m.Population, Answers: domainAnswers(answers[m.ID])}
+		in[i] = assessments.MemberAnswers{MemberID: m.ID, Name: m.Name, Kind: m.Kind, Population: m.Population, Answers: answers[m.ID]}
 	}
 	cc.cmp = assessments.Compare(s.catalog, in, v.consortium.DefaultTarget)
+	s.comparisons.put(cc.cycle.ID, gen, cachedComparison{answers: answers, cmp: cc.cmp})
 	return cc, true
+}
+
+// comparisonCache holds the analysis of recently viewed cycles, each valid
+// for the store generation it was computed at: any write (an answer, a
+// member, a setting) makes it stale. Entries are read-only once stored.
+type comparisonCache struct {
+	mu      sync.Mutex
+	entries map[int64]cachedComparison
+}
+
+type cachedComparison struct {
+	gen     int64
+	answers map[int64][]assessments.Answer
+	cmp     *assessments.Comparison
+}
+
+func (c *comparisonCache) get(cycleID, gen int64) (cachedComparison, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[cycleID]
+	return e, ok && e.gen == gen
+}
+
+func (c *comparisonCache) put(cycleID, gen int64, e cachedComparison) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= 32 {
+		c.entries = map[int64]cachedComparison{}
+	}
+	e.gen = gen
+	c.entries[cycleID] = e
 }
 
 func (cc cycleComparison) cycleOptions() []views.Option {

@@ -51,6 +51,10 @@ type Server struct {
 
 	router chi.Router
 	rules  routeRules
+
+	// comparisons keeps the analysis of a cycle until the next write, so
+	// dashboards opened again and again do not re-read 50,000 answers.
+	comparisons comparisonCache
 }
 
 // New builds a server on an open store.
