@@ -14,7 +14,9 @@ type ComparePage struct {
 	Chart      Chart
 	Completion []CompletionRow
 	CSVHref    string
-	Baseline   int
+	// SpreadCSVHref downloads the numbers behind the spread chart.
+	SpreadCSVHref string
+	Baseline      int
 }
 
 // HeatColumn is a category column of the heatmap.
@@ -65,6 +67,7 @@ type WeakestPage struct {
 	Holders       []HolderRow
 	Opportunities []OpportunityRow
 	AcceptedRisks []AcceptedRow
+	Ranking       []RankRow
 }
 
 // FloorRow is one subcategory of the weakest-link table.

@@ -166,6 +166,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	}
 	p := views.ComparePage{Page: s.page(w, r, "Compare members", "compare"), CycleName: cc.cycle.Name, Cycles: cc.cycleOptions(),
 		Baseline: v.consortium.DefaultTarget, CSVHref: fmt.Sprintf("/consortium/compare.csv?cycle=%d", cc.cycle.ID)}
+	p.SpreadCSVHref = p.CSVHref + "&table=spread"
 	for _, o := range []views.Option{{Value: "overall", Label: "Overall score, weakest first"}, {Value: "name", Label: "Name"},
 		{Value: "kind", Label: "Kind"}, {Value: "population", Label: "Population, largest first"}} {
 		o.Selected = o.Value == sort || (sort == "" && o.Value == "overall")
@@ -221,35 +222,56 @@ func fmtStat(st assessments.Stats, x float64) string {
 	return fmt.Sprintf("%.1f", x)
 }
 
-// downloadCompare serves the heatmap as CSV, one row per member, and
-// records the export in the audit log.
+// downloadCompare serves the numbers behind the dashboard as CSV, and
+// records the export in the audit log: ?table=heatmap (default), one row
+// per member with its category scores, or ?table=spread, the distribution
+// per function behind the chart.
 func (s *Server) downloadCompare(w http.ResponseWriter, r *http.Request) {
+	table := r.URL.Query().Get("table")
+	if table == "" {
+		table = "heatmap"
+	}
+	if table != "heatmap" && table != "spread" {
+		s.renderError(w, r, http.StatusNotFound, "There is no such table to download. Choose the heatmap or the spread per function.")
+		return
+	}
 	cc, ok := s.loadComparison(w, r)
 	if !ok {
 		return
 	}
 	v := visitOf(r)
-	if err := s.store.Record(r.Context(), v.actor(s, r), 0, "export.compare", "cycle "+strconv.FormatInt(cc.cycle.ID, 10), "heatmap CSV"); err != nil {
+	if err := s.store.Record(r.Context(), v.actor(s, r), 0, "export.compare", "cycle "+strconv.FormatInt(cc.cycle.ID, 10), table+" CSV"); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	var rows [][]string
+	switch table {
+	case "heatmap":
+		head := []string{"member", "kind", "population", "completion_percent", "overall"}
+		for _, c := range cc.cmp.Columns {
+			head = append(head, c.ID)
+		}
+		rows = append(rows, head)
+		for i, m := range cc.cmp.Members {
+			row := []string{csvCell(m.Name), m.Kind, strconv.Itoa(m.Population), strconv.Itoa(int(m.Completion*100 + 0.5)), csvValue(m.Result.Overall.Score)}
+			for _, val := range cc.cmp.Heatmap[i] {
+				row = append(row, csvValue(val))
+			}
+			rows = append(rows, row)
+		}
+	case "spread":
+		rows = append(rows, []string{"function", "name", "lowest", "lower_quartile", "median", "upper_quartile", "highest", "members", "baseline"})
+		for _, f := range cc.cmp.Functions {
+			stat := func(x float64) string { return csvValue(assessments.Value{V: x, OK: f.OK()}) }
+			rows = append(rows, []string{f.ID, f.Name, stat(f.Min), stat(f.Q1), stat(f.Median), stat(f.Q3), stat(f.Max),
+				strconv.Itoa(f.Count), strconv.Itoa(v.consortium.DefaultTarget)})
+		}
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="palisade-compare-%s.csv"`, csvSafeName(cc.cycle.Name)))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="palisade-%s-%s.csv"`, table, csvSafeName(cc.cycle.Name)))
 	w.Header().Set("Cache-Control", "no-store")
 	out := csv.NewWriter(w)
-	head := []string{"member", "kind", "population", "completion_percent", "overall"}
-	for _, c := range cc.cmp.Columns {
-		head = append(head, c.ID)
-	}
-	out.Write(head)
-	for i, m := range cc.cmp.Members {
-		row := []string{csvCell(m.Name), m.Kind, strconv.Itoa(m.Population), strconv.Itoa(int(m.Completion*100 + 0.5)), csvValue(m.Result.Overall.Score)}
-		for _, val := range cc.cmp.Heatmap[i] {
-			row = append(row, csvValue(val))
-		}
-		out.Write(row)
-	}
-	out.Flush()
+	out.WriteAll(rows)
 	if err := out.Error(); err != nil && !errors.Is(err, http.ErrHandlerTimeout) {
 		s.log.Warn("write CSV", "err", err)
 	}

@@ -56,9 +56,17 @@ func TestCoordinatorComparesMembersAndFindsWeakestLinks(t *testing.T) {
 		t.Error("the CSV download was not recorded in the audit log")
 	}
 
+	res = coord.get(t, "/consortium/compare.csv?table=spread")
+	wantStatus(t, "spread CSV", res, http.StatusOK)
+	rows, err = csv.NewReader(strings.NewReader(res.body)).ReadAll()
+	if err != nil || len(rows) != 7 || rows[0][0] != "function" || rows[1][0] != "GV" {
+		t.Errorf("spread CSV: %v rows %v; want a header and the 6 functions", err, rows)
+	}
+	wantStatus(t, "unknown table", coord.get(t, "/consortium/compare.csv?table=secrets"), http.StatusNotFound)
+
 	res = coord.get(t, "/consortium/weakest")
 	wantStatus(t, "weakest links", res, http.StatusOK)
-	wantContains(t, "weakest links", res, "Who holds the floor", "If Town of Millbrook reaches level 5", "Formally accepted risks", "PR.AA-01")
+	wantContains(t, "weakest links", res, "Who holds the floor", "If Town of Millbrook reaches level 5", "Formally accepted risks", "PR.AA-01", "Who puts the most others at risk")
 }
 
 // Board officials of the whole consortium read the comparison; IT leads do

@@ -40,6 +40,21 @@ func (s *Server) showWeakest(w http.ResponseWriter, r *http.Request) {
 		sentence += fmt.Sprintf(" and members below the baseline go from %d to %d.", o.BelowBefore, o.BelowAfter)
 		p.Opportunities = append(p.Opportunities, views.OpportunityRow{Sentence: sentence, Impact: o.Impact})
 	}
+	stored, err := s.store.LinksOfConsortium(r.Context(), visitOf(r).consortium.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	links := make([]assessments.Link, len(stored))
+	for i, l := range stored {
+		links[i] = l.Link
+	}
+	for i, rk := range wl.Ranking(links) {
+		if rk.Score == 0 {
+			break
+		}
+		p.Ranking = append(p.Ranking, views.RankRow{Rank: i + 1, Member: names[rk.MemberID], BlastRadius: rk.BlastRadius, Weakness: rk.Weakness, Score: rk.Score})
+	}
 	for _, h := range wl.FloorHolders() {
 		var where []string
 		for _, hold := range h.Holds {
