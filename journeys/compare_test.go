@@ -42,18 +42,20 @@ func TestComparisonDashboards(t *testing.T) {
 		tb := openTab(t, browser, a.URL, "it-lead")
 		tb.signIn(itEmail(eastgate))
 		id := a.memberID(t, eastgate)
-		tb.visit(fmt.Sprintf("/members/%d/peers", id), http.StatusOK)
-		tb.waitFor("the chart drawn", `document.querySelector('[data-chart][data-chart-ready="true"] :is(svg, canvas)')`, 10*time.Second)
-		html := eval[string](tb, `document.documentElement.outerHTML`)
 		members, err := a.st.MembersOfConsortium(t.Context(), a.consortium.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range members {
-			if m.ID != id && strings.Contains(html, m.Name) {
-				tb.errorf("the IT lead's comparison page names another member: %q", m.Name)
+		for _, path := range []string{fmt.Sprintf("/members/%d/peers", id), "/consortium/compare"} {
+			tb.visit(path, http.StatusOK)
+			tb.waitFor("the chart drawn", `document.querySelector('[data-chart][data-chart-ready="true"] :is(svg, canvas)')`, 10*time.Second)
+			html := eval[string](tb, `document.documentElement.outerHTML`)
+			for _, m := range members {
+				if m.ID != id && strings.Contains(html, m.Name) {
+					tb.errorf("%s names another member to the IT lead: %q", path, m.Name)
+				}
 			}
 		}
-		tb.visit("/consortium/compare", http.StatusForbidden)
+		tb.visit("/consortium/weakest", http.StatusForbidden)
 	})
 }

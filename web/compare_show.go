@@ -160,8 +160,14 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := visitOf(r)
+	namer := s.namer(v, cc)
 	sort := r.URL.Query().Get("sort")
 	if _, isFn := s.functionOf(sort); sort != "" && sort != "name" && sort != "kind" && sort != "population" && sort != "overall" && !isFn {
+		sort = "overall"
+	}
+	// Ordering by name, kind or size would tell anonymised viewers who is
+	// who (the largest member is the county), so they order by scores only.
+	if !namer.all && (sort == "name" || sort == "kind" || sort == "population") {
 		sort = "overall"
 	}
 	p := views.ComparePage{Page: s.page(w, r, "Compare members", "compare"), CycleName: cc.cycle.Name, Cycles: cc.cycleOptions(),
@@ -169,6 +175,9 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	p.SpreadCSVHref = p.CSVHref + "&table=spread"
 	for _, o := range []views.Option{{Value: "overall", Label: "Overall score, weakest first"}, {Value: "name", Label: "Name"},
 		{Value: "kind", Label: "Kind"}, {Value: "population", Label: "Population, largest first"}} {
+		if o.Value != "overall" && !namer.all {
+			continue
+		}
 		o.Selected = o.Value == sort || (sort == "" && o.Value == "overall")
 		p.Sorts = append(p.Sorts, o)
 	}
@@ -180,12 +189,19 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, i := range order(cc.cmp, sort) {
 		m := cc.cmp.Members[i]
-		base := fmt.Sprintf("/members/%d/cycles/%d", m.MemberID, cc.cycle.ID)
-		row := views.HeatRow{Name: m.Name, Href: base + "/results", Overall: heatCell(m.Result.Overall.Score)}
+		name := namer.label(m.MemberID, m.Name)
+		base := ""
+		if namer.visible(m.MemberID) {
+			base = fmt.Sprintf("/members/%d/cycles/%d", m.MemberID, cc.cycle.ID)
+		}
+		row := views.HeatRow{Name: name, Overall: heatCell(m.Result.Overall.Score)}
+		if base != "" {
+			row.Href = base + "/results"
+		}
 		for j, val := range cc.cmp.Heatmap[i] {
 			cell := heatCell(val)
-			cell.Title = m.Name + ", " + cc.cmp.Columns[j].Name
-			if val.OK {
+			cell.Title = name + ", " + cc.cmp.Columns[j].Name
+			if val.OK && base != "" {
 				cell.Href = base + "/categories/" + cc.cmp.Columns[j].ID
 			}
 			row.Cells = append(row.Cells, cell)
@@ -196,7 +212,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		if status == "" {
 			status = "none"
 		}
-		p.Completion = append(p.Completion, views.CompletionRow{Name: m.Name, Href: base, Status: status, StatusLabel: statusLabels[status], Completion: m.Completion})
+		p.Completion = append(p.Completion, views.CompletionRow{Name: name, Href: base, Status: status, StatusLabel: statusLabels[status], Completion: m.Completion})
 	}
 	var names []string
 	lows := views.ScoreSeries{Name: "Lowest member (floor)"}
@@ -252,8 +268,13 @@ func (s *Server) downloadCompare(w http.ResponseWriter, r *http.Request) {
 			head = append(head, c.ID)
 		}
 		rows = append(rows, head)
+		namer := s.namer(v, cc)
 		for i, m := range cc.cmp.Members {
-			row := []string{csvCell(m.Name), m.Kind, strconv.Itoa(m.Population), strconv.Itoa(int(m.Completion*100 + 0.5)), csvValue(m.Result.Overall.Score)}
+			kind, population := m.Kind, strconv.Itoa(m.Population)
+			if !namer.visible(m.MemberID) {
+				kind, population = "", ""
+			}
+			row := []string{csvCell(namer.label(m.MemberID, m.Name)), kind, population, strconv.Itoa(int(m.Completion*100 + 0.5)), csvValue(m.Result.Overall.Score)}
 			for _, val := range cc.cmp.Heatmap[i] {
 				row = append(row, csvValue(val))
 			}

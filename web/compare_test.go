@@ -69,18 +69,35 @@ func TestCoordinatorComparesMembersAndFindsWeakestLinks(t *testing.T) {
 	wantContains(t, "weakest links", res, "Who holds the floor", "If Town of Millbrook reaches level 5", "Formally accepted risks", "PR.AA-01", "Who puts the most others at risk")
 }
 
-// Board officials of the whole consortium read the comparison; IT leads do
-// not see other members by name here.
-func TestComparisonIsForConsortiumWideRoles(t *testing.T) {
+// Board officials of the whole consortium read everything by name; IT
+// leads compare too, but see only their own member by name: the others are
+// "Member C", without links, kinds or sizes, in the page and in the CSV.
+func TestComparisonAnonymisesPeersForITLeads(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
 	board := ts.signIn(t, boardEmail)
-	wantStatus(t, "board compare", board.get(t, "/consortium/compare"), http.StatusOK)
+	wantContains(t, "board compare", board.get(t, "/consortium/compare"), "Cascade County")
 	wantStatus(t, "board weakest", board.get(t, "/consortium/weakest"), http.StatusOK)
+
+	members, err := ts.st.MembersOfConsortium(t.Context(), ts.consortium.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := ts.member(t, millbrook)
 	lead := ts.signIn(t, itEmail(millbrook))
-	for _, p := range []string{"/consortium/compare", "/consortium/compare.csv", "/consortium/weakest"} {
+	for _, p := range []string{"/consortium/compare", "/consortium/compare?sort=name", "/consortium/compare?sort=population", "/consortium/compare.csv"} {
 		res := lead.get(t, p)
-		wantStatus(t, "IT lead "+p, res, http.StatusForbidden)
-		wantNotContains(t, "IT lead "+p, res, "Cascade County")
+		wantStatus(t, "IT lead "+p, res, http.StatusOK)
+		wantContains(t, "IT lead "+p, res, "Town of Millbrook")
+		wantAnonymousLabels(t, "IT lead "+p, res)
+		for _, m := range members {
+			if m.ID != me.ID {
+				wantNotContains(t, "IT lead "+p, res, m.Name, fmt.Sprintf("/members/%d/", m.ID))
+			}
+		}
+	}
+	wantNotContains(t, "IT lead sorts", lead.get(t, "/consortium/compare"), `value="population"`, `value="name"`)
+	for _, p := range []string{"/consortium/weakest", "/consortium/links"} {
+		wantStatus(t, "IT lead "+p, lead.get(t, p), http.StatusForbidden)
 	}
 }

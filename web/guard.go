@@ -92,6 +92,16 @@ func (s *Server) allowed(w http.ResponseWriter, r *http.Request, rule access, v 
 			}
 		}
 		return false, http.StatusForbidden
+	case consortiumMember:
+		for _, g := range v.grants {
+			c, err := s.store.ConsortiumByID(ctx, g.ConsortiumID)
+			if err != nil {
+				return false, http.StatusNotFound
+			}
+			v.consortium = c
+			return true, 0
+		}
+		return false, http.StatusForbidden
 	case memberView, memberEdit, memberReview:
 		id, err := strconv.ParseInt(chi.URLParam(r, "member"), 10, 64)
 		if err != nil || id <= 0 {

@@ -21,18 +21,9 @@ func (s *Server) showPeers(w http.ResponseWriter, r *http.Request) {
 	}
 	v := visitOf(r)
 	me := v.member
-	named := v.consortium.ShareNames || accounts.CanAdminister(v.grants, v.consortium.ID) || wholeConsortiumBoard(v.grants, v.consortium.ID)
-	ids := make([]int64, len(cc.members))
-	for i, m := range cc.members {
-		ids[i] = m.ID
-	}
-	labels := assessments.AnonymousLabels(ids, cc.cycle.AnonSeed)
-	label := func(id int64, name string) string {
-		if named || id == me.ID {
-			return name
-		}
-		return labels[id]
-	}
+	namer := s.namer(v, cc)
+	named := namer.all
+	label := namer.label
 	p := views.PeersPage{Page: s.page(w, r, "How "+me.Name+" compares", "peers"), CycleName: cc.cycle.Name, Cycles: cc.cycleOptions(),
 		Named: named, Baseline: v.consortium.DefaultTarget,
 		Header: views.AssessmentHeader{MemberName: me.Name, CycleName: cc.cycle.Name, Base: fmt.Sprintf("/members/%d", me.ID)}}
@@ -94,6 +85,37 @@ func (s *Server) showPeers(w http.ResponseWriter, r *http.Request) {
 			AtBaseline: f.Answered - f.Below, Others: f.Answered - 1, Median: fmtValue(f.Median)})
 	}
 	s.render(w, r, http.StatusOK, views.PeersShow(p, []views.Crumb{{Href: p.Header.Base, Label: me.Name}, {Label: "How we compare"}}))
+}
+
+// memberNamer decides how other members appear to the viewer: by name to
+// coordinators, consortium-wide board officials, and everyone when the
+// coordinator shares names; otherwise as "Member C", from the cycle's secret,
+// except the members the viewer may see anyway (their own).
+type memberNamer struct {
+	all    bool
+	own    func(id int64) bool
+	labels map[int64]string
+}
+
+func (s *Server) namer(v *visit, cc cycleComparison) memberNamer {
+	n := memberNamer{all: v.consortium.ShareNames || accounts.CanAdminister(v.grants, v.consortium.ID) || wholeConsortiumBoard(v.grants, v.consortium.ID)}
+	n.own = func(id int64) bool { return accounts.CanViewMember(v.grants, v.consortium.ID, id) }
+	ids := make([]int64, len(cc.members))
+	for i, m := range cc.members {
+		ids[i] = m.ID
+	}
+	n.labels = assessments.AnonymousLabels(ids, cc.cycle.AnonSeed)
+	return n
+}
+
+// visible says whether the viewer may know who this member is.
+func (n memberNamer) visible(id int64) bool { return n.all || n.own(id) }
+
+func (n memberNamer) label(id int64, name string) string {
+	if n.visible(id) {
+		return name
+	}
+	return n.labels[id]
 }
 
 func wholeConsortiumBoard(grants []accounts.Grant, consortiumID int64) bool {

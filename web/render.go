@@ -67,6 +67,7 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 		case g.Role == accounts.ITLead:
 			add("assessment", fmt.Sprintf("/members/%d", g.MemberID), "Our assessment")
 			add("peers", fmt.Sprintf("/members/%d/peers", g.MemberID), "How we compare")
+			add("compare", "/consortium/compare", "Compare")
 		case g.Role == accounts.Board && g.MemberID != 0:
 			add("member", fmt.Sprintf("/members/%d", g.MemberID), "Our results")
 			add("peers", fmt.Sprintf("/members/%d/peers", g.MemberID), "How we compare")

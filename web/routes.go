@@ -14,21 +14,22 @@ import (
 type access int
 
 const (
-	public         access = iota // anyone, signed in or not
-	anonymousOK                  // public pages for signing in; signed-in people are sent home
-	secondFactor                 // a session waiting for its second-factor code
-	signedIn                     // any signed-in person
-	accountSetup                 // signed in, allowed even before a required second factor is set up
-	memberView                   // may see the {member} in the URL (coordinator, its IT lead, board in scope)
-	memberEdit                   // the IT lead of the {member} in the URL
-	memberReview                 // a coordinator of the {member}'s consortium
-	consortiumView               // a coordinator or a consortium-wide board official
-	administer                   // a coordinator
+	public           access = iota // anyone, signed in or not
+	anonymousOK                    // public pages for signing in; signed-in people are sent home
+	secondFactor                   // a session waiting for its second-factor code
+	signedIn                       // any signed-in person
+	accountSetup                   // signed in, allowed even before a required second factor is set up
+	memberView                     // may see the {member} in the URL (coordinator, its IT lead, board in scope)
+	memberEdit                     // the IT lead of the {member} in the URL
+	memberReview                   // a coordinator of the {member}'s consortium
+	consortiumView                 // a coordinator or a consortium-wide board official
+	administer                     // a coordinator
+	consortiumMember               // anyone with a role in the consortium; the page anonymises what the role may not see
 )
 
 func (a access) String() string {
 	return [...]string{"public", "anonymousOK", "secondFactor", "signedIn", "accountSetup", "memberView", "memberEdit",
-		"memberReview", "consortiumView", "administer"}[a]
+		"memberReview", "consortiumView", "administer", "consortiumMember"}[a]
 }
 
 // routeRules maps "METHOD pattern" to its rule, so tests can check that every
@@ -72,8 +73,8 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodPost, "/account/totp/off", signedIn, s.disableTOTP)
 
 	route(http.MethodGet, "/consortium", consortiumView, s.showConsortium)
-	route(http.MethodGet, "/consortium/compare", consortiumView, s.showCompare)
-	route(http.MethodGet, "/consortium/compare.csv", consortiumView, s.downloadCompare)
+	route(http.MethodGet, "/consortium/compare", consortiumMember, s.showCompare)
+	route(http.MethodGet, "/consortium/compare.csv", consortiumMember, s.downloadCompare)
 	route(http.MethodGet, "/consortium/weakest", consortiumView, s.showWeakest)
 	route(http.MethodGet, "/consortium/links", consortiumView, s.showLinks)
 	route(http.MethodPost, "/consortium/links", administer, s.createLink)

@@ -78,8 +78,8 @@ var routeMatrix = map[string][personas]outcome{
 	"POST /account/totp/off":     {toLogin, allow, allow, allow, allow},
 
 	"GET /consortium":                      {toLogin, allow, allow, deny, deny},
-	"GET /consortium/compare":              {toLogin, allow, allow, deny, deny},
-	"GET /consortium/compare.csv":          {toLogin, allow, allow, deny, deny},
+	"GET /consortium/compare":              {toLogin, allow, allow, allow, allow},
+	"GET /consortium/compare.csv":          {toLogin, allow, allow, allow, allow},
 	"GET /consortium/weakest":              {toLogin, allow, allow, deny, deny},
 	"GET /consortium/links":                {toLogin, allow, allow, deny, deny},
 	"POST /consortium/links":               {toLogin, allow, deny, deny, deny},
