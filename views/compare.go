@@ -34,14 +34,16 @@ type HeatCell struct {
 	Text  string
 	Level int
 	Href  string
-	Title string
 }
 
+// heatClasses are built once: a 500-member heatmap has 11,000 cells.
+var heatClasses = [...]string{"heat heat-none", "heat heat-1", "heat heat-2", "heat heat-3", "heat heat-4", "heat heat-5", "heat heat-6", "heat heat-7"}
+
 func (c HeatCell) class() string {
-	if c.Level == 0 {
-		return "heat heat-none"
+	if c.Level < 0 || c.Level >= len(heatClasses) {
+		return heatClasses[0]
 	}
-	return "heat heat-" + itoa(c.Level)
+	return heatClasses[c.Level]
 }
 
 // DistributionRow is the spread of one function's scores over members.

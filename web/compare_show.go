@@ -136,7 +136,8 @@ func heatCell(v assessments.Value) views.HeatCell {
 	if !v.OK {
 		return views.HeatCell{Text: "–"}
 	}
-	return views.HeatCell{Text: fmt.Sprintf("%.1f", v.V), Level: max(1, min(7, int(v.V+0.5)))}
+	// FormatFloat rounds exactly as the %.1f of every other page does.
+	return views.HeatCell{Text: strconv.FormatFloat(v.V, 'f', 1, 64), Level: max(1, min(7, int(v.V+0.5)))}
 }
 
 // order picks the member order the coordinator asked for.
@@ -200,7 +201,6 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 		}
 		for j, val := range cc.cmp.Heatmap[i] {
 			cell := heatCell(val)
-			cell.Title = name + ", " + cc.cmp.Columns[j].Name
 			if val.OK && base != "" {
 				cell.Href = base + "/categories/" + cc.cmp.Columns[j].ID
 			}
