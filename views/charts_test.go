@@ -54,3 +54,29 @@ func TestWidthClassSteps(t *testing.T) {
 		}
 	}
 }
+
+// The heatmap writes its cells without templ's helpers, for speed; it must
+// escape exactly as carefully.
+func TestHeatCellsEscape(t *testing.T) {
+	var buf bytes.Buffer
+	cells := []HeatCell{
+		{Text: `<b>"x"</b>`, Level: 3, Href: `/members/1/cycles/2/categories/PR.AA?a="b"&c=<d>`},
+		{Text: "–", Level: 0},
+		{Text: "5.0", Level: 5, Href: "javascript:alert(1)"},
+	}
+	if err := heatCells(cells).Render(context.Background(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, bad := range []string{"<b>", `"b"`, "<d>", "javascript:"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("unescaped %q in %s", bad, html)
+		}
+	}
+	for _, want := range []string{`<td class="heat heat-3"><a href="/members/1/cycles/2/categories/PR.AA?a=&#34;b&#34;&amp;c=&lt;d&gt;">&lt;b&gt;&#34;x&#34;&lt;/b&gt;</a></td>`,
+		`<td class="heat heat-none">–</td>`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("missing %s in %s", want, html)
+		}
+	}
+}
