@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 )
@@ -99,10 +100,13 @@ type OpportunityRow struct {
 	Impact   int
 }
 
-// AcceptedRow is a formally accepted risk: open exposure.
+// AcceptedRow lists one member's formally accepted risks: open exposure.
 type AcceptedRow struct {
-	Member, ID, Question string
+	Member string
+	IDs    []string
 }
+
+func (a AcceptedRow) list() string { return strings.Join(a.IDs, ", ") }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
@@ -113,15 +117,14 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func heatCells(cells []HeatCell) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 		for _, c := range cells {
-			if _, err := io.WriteString(w, `<td class="`+c.class()+`">`); err != nil {
-				return err
-			}
-			text := templ.EscapeString(c.Text)
+			parts := [...]string{`<td class="`, c.class(), `">`, "", "", "", templ.EscapeString(c.Text), "", "</td>"}
 			if c.Href != "" {
-				text = `<a href="` + templ.EscapeString(string(templ.URL(c.Href))) + `">` + text + `</a>`
+				parts[3], parts[4], parts[5], parts[7] = `<a href="`, templ.EscapeString(string(templ.URL(c.Href))), `">`, "</a>"
 			}
-			if _, err := io.WriteString(w, text+"</td>"); err != nil {
-				return err
+			for _, part := range parts {
+				if _, err := io.WriteString(w, part); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

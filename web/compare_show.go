@@ -132,6 +132,22 @@ func fmtValue(v assessments.Value) string {
 	return fmt.Sprintf("%.1f", v.V)
 }
 
+// heatTexts formats each distinct score once: a large heatmap repeats the
+// same few dozen values thousands of times.
+type heatTexts map[float64]views.HeatCell
+
+func (t heatTexts) cell(v assessments.Value) views.HeatCell {
+	if !v.OK {
+		return heatCell(v)
+	}
+	c, ok := t[v.V]
+	if !ok {
+		c = heatCell(v)
+		t[v.V] = c
+	}
+	return c
+}
+
 func heatCell(v assessments.Value) views.HeatCell {
 	if !v.OK {
 		return views.HeatCell{Text: "–"}
@@ -188,6 +204,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cc.cmp.Columns {
 		p.Columns = append(p.Columns, views.HeatColumn{ID: c.ID, Name: c.Name})
 	}
+	texts := heatTexts{}
 	for _, i := range order(cc.cmp, sort) {
 		m := cc.cmp.Members[i]
 		name := namer.label(m.MemberID, m.Name)
@@ -200,7 +217,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 			row.Href = base + "/results"
 		}
 		for j, val := range cc.cmp.Heatmap[i] {
-			cell := heatCell(val)
+			cell := texts.cell(val)
 			if val.OK && base != "" {
 				cell.Href = base + "/categories/" + cc.cmp.Columns[j].ID
 			}

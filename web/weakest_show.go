@@ -66,9 +66,17 @@ func (s *Server) showWeakest(w http.ResponseWriter, r *http.Request) {
 		p.Holders = append(p.Holders, views.HolderRow{Name: names[h.MemberID], UniqueMinimum: h.UniqueMinimum, HighConsequence: h.HighConsequence,
 			Where: strings.Join(where, ", ")})
 	}
+	// One line per member: a consortium of hundreds can hold thousands of
+	// accepted risks, and the question texts are in the table below.
+	byMember := map[int64]int{}
 	for _, a := range wl.AcceptedRisks {
-		sub, _ := s.catalog.Subcategory(a.SubcategoryID)
-		p.AcceptedRisks = append(p.AcceptedRisks, views.AcceptedRow{Member: names[a.MemberID], ID: a.SubcategoryID, Question: sub.Question})
+		i, ok := byMember[a.MemberID]
+		if !ok {
+			i = len(p.AcceptedRisks)
+			byMember[a.MemberID] = i
+			p.AcceptedRisks = append(p.AcceptedRisks, views.AcceptedRow{Member: names[a.MemberID]})
+		}
+		p.AcceptedRisks[i].IDs = append(p.AcceptedRisks[i].IDs, a.SubcategoryID)
 	}
 	floors := slices.Clone(wl.Subcategories)
 	// Highest priority first; among equals, the most members below.
