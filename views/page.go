@@ -12,8 +12,6 @@ type Page struct {
 	User   *User
 	Active string // key of the current navigation link
 	Flash  Flash
-	// CSRFField is unused by forms (CSRF is checked by origin) but kept
-	// so every form carries the same fields.
 }
 
 // Flash is a one-time message shown at the top of the page.

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"palisade/accounts"
@@ -88,7 +89,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u.HasTOTP() {
-		http.Redirect(w, r, "/login/code?next="+urlQueryEscape(next), http.StatusSeeOther)
+		http.Redirect(w, r, "/login/code?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
 	s.store.Record(ctx, s.signInActor(r, u.ID, u.Email), 0, "login.ok", u.Email, "")

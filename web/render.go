@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -149,7 +148,7 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 		status := http.StatusBadRequest
 		msg := "The form could not be read. Please go back and try again."
 		var tooBig *http.MaxBytesError
-		if asMaxBytes(err, &tooBig) {
+		if errors.As(err, &tooBig) {
 			status = http.StatusRequestEntityTooLarge
 			msg = fmt.Sprintf("The form was too large (over %d KB) and was not saved. Shorten the longest text and try again.", maxFormBytes>>10)
 		}
@@ -158,7 +157,3 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	}
 	return true
 }
-
-func asMaxBytes(err error, target **http.MaxBytesError) bool { return errors.As(err, target) }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
