@@ -24,6 +24,10 @@ type ComparePage struct {
 	// SpreadCSVHref downloads the numbers behind the spread chart.
 	SpreadCSVHref string
 	Baseline      int
+	// CanBrief shows the consortium briefing form (coordinators and
+	// consortium-wide board officials).
+	CanBrief bool
+	CycleID  string
 }
 
 // HeatColumn is a category column of the heatmap.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"palisade/accounts"
 	"palisade/assessments"
 	"palisade/store"
 	"palisade/views"
@@ -54,32 +56,40 @@ func (s *Server) loadComparison(w http.ResponseWriter, r *http.Request) (cycleCo
 		s.serverError(w, r, err)
 		return cc, false
 	}
-	if cc.members, err = s.store.MembersOfConsortium(ctx, v.consortium.ID); err != nil {
+	if err := s.analyse(ctx, v.consortium, &cc); err != nil {
 		s.serverError(w, r, err)
 		return cc, false
 	}
+	return cc, true
+}
+
+// analyse fills in the members, statuses, answers and analysis of
+// cc.cycle; the analysis is reused until the store's next write.
+func (s *Server) analyse(ctx context.Context, c store.Consortium, cc *cycleComparison) error {
+	var err error
+	if cc.members, err = s.store.MembersOfConsortium(ctx, c.ID); err != nil {
+		return err
+	}
 	if cc.statuses, err = s.store.AssessmentsForCycle(ctx, cc.cycle.ID); err != nil {
-		s.serverError(w, r, err)
-		return cc, false
+		return err
 	}
 	gen := s.store.Generation()
 	if hit, ok := s.comparisons.get(cc.cycle.ID, gen); ok {
 		cc.answers, cc.cmp = hit.answers, hit.cmp
-		return cc, true
+		return nil
 	}
 	answers, err := s.store.ScoresForCycle(ctx, cc.cycle.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return cc, false
+		return err
 	}
 	cc.answers = answers
 	in := make([]assessments.MemberAnswers, len(cc.members))
 	for i, m := range cc.members {
 		in[i] = assessments.MemberAnswers{MemberID: m.ID, Name: m.Name, Kind: m.Kind, Population: m.Population, Answers: answers[m.ID]}
 	}
-	cc.cmp = assessments.Compare(s.catalog, in, v.consortium.DefaultTarget)
+	cc.cmp = assessments.Compare(s.catalog, in, c.DefaultTarget)
 	s.comparisons.put(cc.cycle.ID, gen, cachedComparison{answers: answers, cmp: cc.cmp})
-	return cc, true
+	return nil
 }
 
 // comparisonCache holds the analysis of recently viewed cycles, each valid
@@ -190,6 +200,8 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	p := views.ComparePage{Page: s.page(w, r, "Compare members", "compare"), CycleName: cc.cycle.Name, Cycles: cc.cycleOptions(),
 		Baseline: v.consortium.DefaultTarget, CSVHref: fmt.Sprintf("/consortium/compare.csv?cycle=%d", cc.cycle.ID)}
 	p.SpreadCSVHref = p.CSVHref + "&table=spread"
+	p.CanBrief = namer.all && (accounts.CanAdminister(v.grants, v.consortium.ID) || wholeConsortiumBoard(v.grants, v.consortium.ID))
+	p.CycleID = strconv.FormatInt(cc.cycle.ID, 10)
 	for _, o := range []views.Option{{Value: "overall", Label: "Overall score, weakest first"}, {Value: "name", Label: "Name"},
 		{Value: "kind", Label: "Kind"}, {Value: "population", Label: "Population, largest first"}} {
 		if o.Value != "overall" && !namer.all {

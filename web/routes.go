@@ -76,6 +76,7 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodGet, "/consortium/compare", consortiumMember, s.showCompare)
 	route(http.MethodGet, "/consortium/compare.csv", consortiumMember, s.downloadCompare)
 	route(http.MethodGet, "/consortium/weakest", consortiumView, s.showWeakest)
+	route(http.MethodGet, "/consortium/briefing.pdf", consortiumView, s.downloadConsortiumBriefing)
 	route(http.MethodGet, "/consortium/links", consortiumView, s.showLinks)
 	route(http.MethodPost, "/consortium/links", administer, s.createLink)
 	route(http.MethodPost, "/consortium/links/{link}/delete", administer, s.deleteLink)
@@ -89,6 +90,7 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/review", memberReview, s.reviewAssessment)
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/reopen", memberReview, s.reopenAssessment)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/results", memberView, s.showResults)
+	route(http.MethodGet, "/members/{member}/cycles/{cycle}/briefing.pdf", memberView, s.downloadMemberBriefing)
 
 	route(http.MethodGet, "/admin/members", administer, s.showMembers)
 	route(http.MethodPost, "/admin/members", administer, s.createMember)

@@ -81,6 +81,7 @@ var routeMatrix = map[string][personas]outcome{
 	"GET /consortium/compare":              {toLogin, allow, allow, allow, allow},
 	"GET /consortium/compare.csv":          {toLogin, allow, allow, allow, allow},
 	"GET /consortium/weakest":              {toLogin, allow, allow, deny, deny},
+	"GET /consortium/briefing.pdf":         {toLogin, allow, allow, deny, deny},
 	"GET /consortium/links":                {toLogin, allow, allow, deny, deny},
 	"POST /consortium/links":               {toLogin, allow, deny, deny, deny},
 	"POST /consortium/links/{link}/delete": {toLogin, allow, deny, deny, deny},
@@ -94,6 +95,7 @@ var routeMatrix = map[string][personas]outcome{
 	"POST /members/{member}/cycles/{cycle}/review":                {toLogin, allow, deny, deny, deny},
 	"POST /members/{member}/cycles/{cycle}/reopen":                {toLogin, allow, deny, deny, deny},
 	"GET /members/{member}/cycles/{cycle}/results":                {toLogin, allow, allow, allow, deny},
+	"GET /members/{member}/cycles/{cycle}/briefing.pdf":           {toLogin, allow, allow, allow, deny},
 
 	"GET /admin/members":                  {toLogin, allow, deny, deny, deny},
 	"POST /admin/members":                 {toLogin, allow, deny, deny, deny},
