@@ -167,6 +167,7 @@ func TestAccessibility(t *testing.T) {
 			"/admin/settings",
 			"/admin/audit",
 			"/admin/weights",
+			"/admin/cycles",
 			cascadeBase,
 			cascadeBase + "/categories/GV.OC",
 			cascadeBase + "/results",

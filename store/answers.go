@@ -29,6 +29,9 @@ type Answer struct {
 	ScaleVersion  int
 	AnsweredBy    string
 	AnsweredAt    time.Time
+	// CarriedOver marks an answer copied from the previous cycle that
+	// nobody has confirmed yet; any save of the answer clears it.
+	CarriedOver bool
 }
 
 // RiskAcceptedChoice is the key of the NCSR level "Risk Formally Accepted":
@@ -52,13 +55,13 @@ func (e *ConflictError) Error() string {
 }
 
 const answerColumns = `id, assessment_id, subcategory_id, version, choice, score, target, not_applicable, justification,
-	accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at`
+	accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at, carried_over`
 
 func scanAnswer(sc interface{ Scan(...any) error }) (Answer, error) {
 	var a Answer
 	var at string
 	err := sc.Scan(&a.ID, &a.AssessmentID, &a.SubcategoryID, &a.Version, &a.Choice, &a.Score, &a.Target, &a.NotApplicable,
-		&a.Justification, &a.AcceptedBy, &a.Acceptance, &a.Notes, &a.Evidence, &a.ScaleID, &a.ScaleVersion, &a.AnsweredBy, &at)
+		&a.Justification, &a.AcceptedBy, &a.Acceptance, &a.Notes, &a.Evidence, &a.ScaleID, &a.ScaleVersion, &a.AnsweredBy, &at, &a.CarriedOver)
 	a.AnsweredAt = parseTime(sql.NullString{String: at, Valid: true})
 	return a, err
 }

@@ -43,9 +43,12 @@ type AssessmentPage struct {
 	Total      int
 	Completion float64
 	Missing    []MissingQuestion
-	CanSubmit  bool // the viewer may submit (role), whatever is missing
-	CanReview  bool // the viewer is a coordinator and the cycle is open
-	Error      string
+	// Unconfirmed are answers carried over from the last cycle that the IT
+	// lead has not confirmed yet; they block submission like missing ones.
+	Unconfirmed []MissingQuestion
+	CanSubmit   bool // the viewer may submit (role), whatever is missing
+	CanReview   bool // the viewer is a coordinator and the cycle is open
+	Error       string
 }
 
 // FunctionProgress is one function on the overview.
@@ -106,18 +109,21 @@ type AnswerValues struct {
 
 // QuestionForm is one subcategory's answer form.
 type QuestionForm struct {
-	ID            string // subcategory id, e.g. PR.AA-05
-	FormID        string // HTML id, e.g. q-PR-AA-05
-	Question      string
-	Hint          string
-	Action        string
-	Values        AnswerValues
-	Errors        map[string]string
-	Message       string // shown at the top of the form (role=alert when an error)
-	Saved         bool   // just saved (no-JS round trip)
-	LastSaved     string // "by X on date", empty when never answered
-	EvidenceLink  string // evidence as a safe http(s) link, if it is one
-	Conflict      *Conflict
+	ID           string // subcategory id, e.g. PR.AA-05
+	FormID       string // HTML id, e.g. q-PR-AA-05
+	Question     string
+	Hint         string
+	Action       string
+	Values       AnswerValues
+	Errors       map[string]string
+	Message      string // shown at the top of the form (role=alert when an error)
+	Saved        bool   // just saved (no-JS round trip)
+	LastSaved    string // "by X on date", empty when never answered
+	EvidenceLink string // evidence as a safe http(s) link, if it is one
+	Conflict     *Conflict
+	// CarriedOver is true for an answer copied from the last cycle and not
+	// confirmed yet.
+	CarriedOver   bool
 	DefaultTarget int
 }
 

@@ -113,3 +113,15 @@ func (s *Server) crumbs(a assessmentContext, last ...views.Crumb) []views.Crumb 
 	c := []views.Crumb{{Href: a.base(), Label: a.member.Name + ", " + a.cycle.Name}}
 	return append(c, last...)
 }
+
+// unconfirmed lists, in catalog order, the answers carried over from the
+// last cycle that nobody has confirmed yet.
+func (a assessmentContext) unconfirmed(s *Server) []string {
+	var out []string
+	for _, sub := range s.catalog.Subcategories() {
+		if a.answers[sub.ID].CarriedOver {
+			out = append(out, sub.ID)
+		}
+	}
+	return out
+}

@@ -27,6 +27,11 @@ func (s *Server) assessmentPage(w http.ResponseWriter, r *http.Request, a assess
 		}
 		p.Functions = append(p.Functions, fp)
 	}
+	for _, id := range a.unconfirmed(s) {
+		sub, _ := s.catalog.Subcategory(id)
+		p.Unconfirmed = append(p.Unconfirmed, views.MissingQuestion{ID: id, Question: sub.Question,
+			Href: fmt.Sprintf("%s/categories/%s#%s", a.base(), sub.CategoryID, formID(id))})
+	}
 	for _, id := range assessments.Missing(s.catalog, domainAnswers(a.domain())) {
 		sub, _ := s.catalog.Subcategory(id)
 		p.Missing = append(p.Missing, views.MissingQuestion{ID: id, Question: sub.Question,

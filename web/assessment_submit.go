@@ -27,6 +27,11 @@ func (s *Server) submitAssessment(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, views.AssessmentShow(s.assessmentPage(w, r, a, msg), s.crumbs(a)))
 		return
 	}
+	if n := len(a.unconfirmed(s)); n > 0 {
+		msg := fmt.Sprintf("Not submitted yet: %d answers carried over from the last cycle still need to be confirmed. They are listed below.", n)
+		s.render(w, r, http.StatusUnprocessableEntity, views.AssessmentShow(s.assessmentPage(w, r, a, msg), s.crumbs(a)))
+		return
+	}
 	err := s.store.SubmitAssessment(r.Context(), v.actor(s, r), a.assessment.ID)
 	if errors.Is(err, store.ErrLocked) {
 		s.render(w, r, http.StatusLocked, views.AssessmentShow(s.assessmentPage(w, r, a, "Not submitted: the assessment was already submitted or its cycle closed."), s.crumbs(a)))

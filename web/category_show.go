@@ -53,6 +53,7 @@ func (s *Server) categoryPage(w http.ResponseWriter, r *http.Request, a assessme
 		q := s.questionForm(a, sub)
 		q.Values = valuesOf(ans)
 		q.LastSaved = lastSaved(ans)
+		q.CarriedOver = ans.CarriedOver
 		q.EvidenceLink, _ = assessments.EvidenceLink(ans.Evidence)
 		p.Questions = append(p.Questions, q)
 	}

@@ -83,6 +83,7 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 	for _, g := range grants {
 		if g.Role == accounts.Coordinator {
 			add("members", "/admin/members", "Members")
+			add("cycles", "/admin/cycles", "Cycles")
 			add("accounts", "/admin/accounts", "Accounts")
 			add("audit", "/admin/audit", "Audit log")
 			add("weights", "/admin/weights", "Weights")

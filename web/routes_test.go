@@ -108,6 +108,9 @@ var routeMatrix = map[string][personas]outcome{
 	"POST /admin/settings":                {toLogin, allow, deny, deny, deny},
 	"GET /admin/audit":                    {toLogin, allow, deny, deny, deny},
 	"GET /admin/weights":                  {toLogin, allow, deny, deny, deny},
+	"GET /admin/cycles":                   {toLogin, allow, deny, deny, deny},
+	"POST /admin/cycles":                  {toLogin, allow, deny, deny, deny},
+	"POST /admin/cycles/{cycle}/close":    {toLogin, allow, deny, deny, deny},
 	"POST /admin/weights":                 {toLogin, allow, deny, deny, deny},
 }
 
