@@ -161,7 +161,7 @@ func CyclesShow(v CyclesPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</tbody></table></div><section aria-labelledby=\"open-heading\"><h2 id=\"open-heading\">Open a new cycle</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "</tbody></table></div><p><a href=\"/admin/backup.db\" download>Download a backup of the database</a> (a consistent copy; restore it with <code>palisade restore</code>).</p><section aria-labelledby=\"open-heading\"><h2 id=\"open-heading\">Open a new cycle</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -5,7 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
+
+	"palisade/store"
 )
 
 // A coordinator closes the year and opens the next; each member starts from
@@ -74,4 +77,25 @@ func TestNewCycleCarriesAnswersOverForConfirmation(t *testing.T) {
 	// The closed cycle is read-only.
 	old := fmt.Sprintf("/members/%d/cycles/%d/answers/PR.AA-01", mb.ID, ts.cycle.ID)
 	wantStatus(t, "save into the closed cycle", lead.post(t, old, url.Values{"version": {"1"}, "choice": {"tested"}}), http.StatusLocked)
+}
+
+// A coordinator downloads a backup of a single-consortium Palisade; with a
+// second consortium on the server it is refused.
+func TestCoordinatorDownloadsBackup(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	coord := ts.signIn(t, coordinatorEmail)
+	res := coord.get(t, "/admin/backup.db")
+	wantStatus(t, "backup", res, http.StatusOK)
+	if !strings.HasPrefix(res.body, "SQLite format 3\x00") {
+		t.Fatalf("backup is not a SQLite file: %q", res.body[:min(16, len(res.body))])
+	}
+	if len(ts.audit(t, "export.backup")) != 1 {
+		t.Error("the backup download was not audited")
+	}
+	if _, err := ts.st.CreateConsortium(t.Context(), store.Consortium{Name: "Another"}); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, "backup with two consortia", coord.get(t, "/admin/backup.db"), http.StatusForbidden)
+	wantStatus(t, "IT lead", ts.signIn(t, itEmail(millbrook)).get(t, "/admin/backup.db"), http.StatusForbidden)
 }

@@ -102,6 +102,7 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodGet, "/admin/settings", administer, s.showSettings)
 	route(http.MethodPost, "/admin/settings", administer, s.saveSettings)
 	route(http.MethodGet, "/admin/audit", administer, s.showAudit)
+	route(http.MethodGet, "/admin/backup.db", administer, s.downloadBackup)
 	route(http.MethodGet, "/admin/cycles", administer, s.showCycles)
 	route(http.MethodPost, "/admin/cycles", administer, s.openCycle)
 	route(http.MethodPost, "/admin/cycles/{cycle}/close", administer, s.closeCycle)

@@ -109,6 +109,7 @@ var routeMatrix = map[string][personas]outcome{
 	"GET /admin/audit":                    {toLogin, allow, deny, deny, deny},
 	"GET /admin/weights":                  {toLogin, allow, deny, deny, deny},
 	"GET /admin/cycles":                   {toLogin, allow, deny, deny, deny},
+	"GET /admin/backup.db":                {toLogin, allow, deny, deny, deny},
 	"POST /admin/cycles":                  {toLogin, allow, deny, deny, deny},
 	"POST /admin/cycles/{cycle}/close":    {toLogin, allow, deny, deny, deny},
 	"POST /admin/weights":                 {toLogin, allow, deny, deny, deny},

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"palisade/store"
 )
 
 func TestHelpListsEveryFlagWithItsEnvironmentVariable(t *testing.T) {
@@ -82,5 +84,39 @@ func TestIsLocal(t *testing.T) {
 		if got := isLocal(addr); got != want {
 			t.Errorf("isLocal(%q) = %v; want %v", addr, got, want)
 		}
+	}
+}
+
+func TestBackupAndRestoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "palisade.db")
+	backup := filepath.Join(dir, "backup.db")
+	var out bytes.Buffer
+	if err := run([]string{"backup", "--db", db, "-o", backup}, &out, &out); err == nil {
+		t.Error("backup of a database that does not exist succeeded")
+	}
+	// Create the database the way a first start does.
+	st, err := store.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if err := run([]string{"backup", "--db", db, "-o", backup}, &out, &out); err != nil {
+		t.Fatalf("backup: %v (%s)", err, out.String())
+	}
+	if err := run([]string{"backup", "--db", db}, &out, &out); err == nil {
+		t.Error("backup without -o succeeded")
+	}
+	out.Reset()
+	if err := run([]string{"restore", "--db", db, backup}, &out, &out); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if !strings.Contains(out.String(), "previous database is kept as") {
+		t.Errorf("restore output %q does not say where the previous file went", out.String())
+	}
+	notDB := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notDB, []byte("hello"), 0o600)
+	if err := run([]string{"restore", "--db", db, notDB}, &out, &out); err == nil || !strings.Contains(err.Error(), "not a Palisade database") {
+		t.Errorf("restore of a text file: %v", err)
 	}
 }
