@@ -144,6 +144,7 @@ func TestAccessibility(t *testing.T) {
 			eastgateBase,
 			eastgateBase + "/categories/PR.AA",
 			eastgateBase + "/results",
+			eastgateBase + "/import",
 			fmt.Sprintf("/members/%d/peers", a.memberID(t, eastgate)),
 			"/account",
 			"/account/totp",

@@ -271,3 +271,64 @@ func (s *Store) ScoresForCycle(ctx context.Context, cycleID int64) (map[int64][]
 	}
 	return out, rows.Err()
 }
+
+// ErrChanged is returned by ReplaceAnswers when an answer changed after the
+// versions the caller based its import on.
+var ErrChanged = errors.New("answers changed since the import was previewed")
+
+// ReplaceAnswers writes new versions of many answers in one transaction:
+// all or nothing. base holds, per subcategory, the version the import was
+// previewed against (0: none); if any differs now, nothing is written and
+// ErrChanged is returned. Answers equal to the current one are skipped.
+func (s *Store) ReplaceAnswers(ctx context.Context, act Actor, assessmentID int64, answers []Answer, base map[string]int) (int, error) {
+	written := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		memberID, err := assessmentEditable(ctx, tx, assessmentID)
+		if err != nil {
+			return err
+		}
+		for _, a := range answers {
+			cur, err := scanAnswer(tx.QueryRowContext(ctx, `SELECT `+answerColumns+` FROM answers
+				WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`, assessmentID, a.SubcategoryID))
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				cur = Answer{}
+			case err != nil:
+				return fmt.Errorf("load answer %s: %w", a.SubcategoryID, err)
+			}
+			if cur.Version != base[a.SubcategoryID] {
+				return ErrChanged
+			}
+			if cur.Version != 0 && !cur.CarriedOver && sameAnswer(cur, a) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE answers SET is_current = 0 WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`,
+				assessmentID, a.SubcategoryID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (assessment_id, subcategory_id, version, choice, score, target, not_applicable,
+				justification, accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				assessmentID, a.SubcategoryID, cur.Version+1, a.Choice, a.Score, a.Target, a.NotApplicable, a.Justification, a.AcceptedBy,
+				a.Acceptance, a.Notes, a.Evidence, a.ScaleID, a.ScaleVersion, a.AnsweredBy, s.stamp()); err != nil {
+				return fmt.Errorf("insert answer %s: %w", a.SubcategoryID, err)
+			}
+			written++
+		}
+		if err := refreshLevels(ctx, tx, assessmentID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, act, memberID, "answer.import", fmt.Sprintf("assessment %d", assessmentID), fmt.Sprintf("CSV: %d answers changed", written))
+	})
+	if err != nil {
+		return 0, err
+	}
+	return written, nil
+}
+
+// sameAnswer reports whether b says what a says.
+func sameAnswer(a, b Answer) bool {
+	return a.Choice == b.Choice && a.Score == b.Score && a.Target == b.Target && a.NotApplicable == b.NotApplicable &&
+		a.Justification == b.Justification && a.AcceptedBy == b.AcceptedBy && a.Acceptance == b.Acceptance &&
+		a.Notes == b.Notes && a.Evidence == b.Evidence
+}

@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"palisade/assessments"
 )
 
 // contentSecurityPolicy allows nothing but our own files: no inline script
@@ -60,10 +62,19 @@ func (s *Server) clientIP(r *http.Request) string {
 // every text field full) is well under 64 KiB.
 const maxFormBytes = 64 << 10
 
+// maxUploadBytes bounds a CSV upload: the file limit plus the multipart
+// envelope.
+const maxUploadBytes = assessments.MaxCSVBytes + 64<<10
+
 func (s *Server) limitBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			limit := int64(maxFormBytes)
+			// The spreadsheet upload is the one larger body.
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/import") {
+				limit = maxUploadBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

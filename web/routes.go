@@ -91,6 +91,10 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/reopen", memberReview, s.reopenAssessment)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/results", memberView, s.showResults)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/briefing.pdf", memberView, s.downloadMemberBriefing)
+	route(http.MethodGet, "/members/{member}/cycles/{cycle}/answers.csv", memberView, s.downloadAnswers)
+	route(http.MethodGet, "/members/{member}/cycles/{cycle}/import", memberEdit, s.showImport)
+	route(http.MethodPost, "/members/{member}/cycles/{cycle}/import", memberEdit, s.previewImport)
+	route(http.MethodPost, "/members/{member}/cycles/{cycle}/import/confirm", memberEdit, s.confirmImport)
 
 	route(http.MethodGet, "/admin/members", administer, s.showMembers)
 	route(http.MethodPost, "/admin/members", administer, s.createMember)

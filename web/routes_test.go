@@ -95,6 +95,10 @@ var routeMatrix = map[string][personas]outcome{
 	"POST /members/{member}/cycles/{cycle}/review":                {toLogin, allow, deny, deny, deny},
 	"POST /members/{member}/cycles/{cycle}/reopen":                {toLogin, allow, deny, deny, deny},
 	"GET /members/{member}/cycles/{cycle}/results":                {toLogin, allow, allow, allow, deny},
+	"GET /members/{member}/cycles/{cycle}/answers.csv":            {toLogin, allow, allow, allow, deny},
+	"GET /members/{member}/cycles/{cycle}/import":                 {toLogin, deny, deny, allow, deny},
+	"POST /members/{member}/cycles/{cycle}/import":                {toLogin, deny, deny, allow, deny},
+	"POST /members/{member}/cycles/{cycle}/import/confirm":        {toLogin, deny, deny, allow, deny},
 	"GET /members/{member}/cycles/{cycle}/briefing.pdf":           {toLogin, allow, allow, allow, deny},
 
 	"GET /admin/members":                  {toLogin, allow, deny, deny, deny},

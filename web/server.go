@@ -55,6 +55,9 @@ type Server struct {
 	// comparisons keeps the analysis of a cycle until the next write, so
 	// dashboards opened again and again do not re-read 50,000 answers.
 	comparisons comparisonCache
+
+	// imports holds checked CSV uploads until they are confirmed.
+	imports pendingImports
 }
 
 // New builds a server on an open store.
