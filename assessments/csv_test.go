@@ -122,3 +122,23 @@ func FuzzParseAnswersCSV(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkImportCSV parses and checks a full 106-row file.
+func BenchmarkImportCSV(b *testing.B) {
+	cat, scale := frameworks.CSF20(), frameworks.NCSR()
+	rows := map[string]CSVAnswer{}
+	for i, sub := range cat.Subcategories() {
+		rows[sub.ID] = CSVAnswer{Choice: scale.Choices[i%7].Key, Target: 5, Notes: "Reviewed with the county, see the binder on the shelf.",
+			AcceptedBy: "Manager", Acceptance: "Accepted until July"}
+	}
+	var buf bytes.Buffer
+	WriteAnswersCSV(&buf, cat, scale, rows)
+	data := buf.Bytes()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, errs := ParseAnswersCSV(cat, scale, data, 5); errs != nil {
+			b.Fatal(errs)
+		}
+	}
+}
