@@ -9,6 +9,7 @@ type AssessmentHeader struct {
 	Status     string // draft, submitted, reviewed
 	Base       string // URL prefix of the assessment, /members/{m}/cycles/{c}
 	CanEdit    bool   // the viewer may change answers now
+	Trends     string // the member's trends page
 }
 
 // StatusLabel is the status in words.

@@ -51,3 +51,32 @@ func BarChart(id, label string, categories []string, max int, series ...ScoreSer
 	bar.Validate()
 	return Chart{ID: id, Label: label, Options: bar.JSON()}
 }
+
+// LineChart builds the options of a line chart over cycles (categories on
+// the x axis), one line per series, on the 0..max maturity axis. A missing
+// value leaves a gap in its line.
+func LineChart(id, label string, categories []string, max int, series ...ScoreSeries) Chart {
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithAnimation(false),
+		charts.WithColorsOpts(opts.Colors(append(chartColors, "#56B4E9", "#D55E00", "#000000"))),
+		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true), Decal: &opts.AriaDecal{Show: opts.Bool(true)}}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "Maturity (1 to " + strconv.Itoa(max) + ")", NameLocation: "middle", NameGap: 32, Min: 0, Max: max, MinInterval: 1}),
+	)
+	line.SetXAxis(categories)
+	for _, s := range series {
+		data := make([]opts.LineData, len(s.Values))
+		for i, v := range s.Values {
+			if i < len(s.OK) && !s.OK[i] {
+				data[i] = opts.LineData{Value: "-"}
+				continue
+			}
+			data[i] = opts.LineData{Value: math.Round(v*10) / 10}
+		}
+		line.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true)}))
+	}
+	line.Validate()
+	return Chart{ID: id, Label: label, Options: line.JSON()}
+}

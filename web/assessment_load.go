@@ -31,7 +31,8 @@ func (a assessmentContext) base() string {
 
 func (a assessmentContext) header() views.AssessmentHeader {
 	return views.AssessmentHeader{MemberName: a.member.Name, MemberKind: kindLabel(a.member.Kind), CycleName: a.cycle.Name,
-		CycleOpen: a.cycle.Open(), Status: a.statusOrDraft(), Base: a.base(), CanEdit: a.canEdit}
+		CycleOpen: a.cycle.Open(), Status: a.statusOrDraft(), Base: a.base(), CanEdit: a.canEdit,
+		Trends: fmt.Sprintf("/members/%d/trends", a.member.ID)}
 }
 
 func (a assessmentContext) statusOrDraft() string {

@@ -77,6 +77,7 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 			add("consortium", "/consortium", "Consortium")
 			add("compare", "/consortium/compare", "Compare")
 			add("weakest", "/consortium/weakest", "Weakest links")
+			add("trends", "/consortium/trends", "Trends")
 			add("links", "/consortium/links", "Links")
 		}
 	}

@@ -76,6 +76,7 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodGet, "/consortium/compare", consortiumMember, s.showCompare)
 	route(http.MethodGet, "/consortium/compare.csv", consortiumMember, s.downloadCompare)
 	route(http.MethodGet, "/consortium/weakest", consortiumView, s.showWeakest)
+	route(http.MethodGet, "/consortium/trends", consortiumView, s.showConsortiumTrends)
 	route(http.MethodGet, "/consortium/briefing.pdf", consortiumView, s.downloadConsortiumBriefing)
 	route(http.MethodGet, "/consortium/links", consortiumView, s.showLinks)
 	route(http.MethodPost, "/consortium/links", administer, s.createLink)
@@ -83,6 +84,7 @@ func (s *Server) routes() chi.Router {
 
 	route(http.MethodGet, "/members/{member}", memberView, s.showMember)
 	route(http.MethodGet, "/members/{member}/peers", memberView, s.showPeers)
+	route(http.MethodGet, "/members/{member}/trends", memberView, s.showMemberTrends)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}", memberView, s.showAssessment)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/categories/{category}", memberView, s.showCategory)
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/answers/{subcategory}", memberEdit, s.saveAnswer)

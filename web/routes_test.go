@@ -81,6 +81,7 @@ var routeMatrix = map[string][personas]outcome{
 	"GET /consortium/compare":              {toLogin, allow, allow, allow, allow},
 	"GET /consortium/compare.csv":          {toLogin, allow, allow, allow, allow},
 	"GET /consortium/weakest":              {toLogin, allow, allow, deny, deny},
+	"GET /consortium/trends":               {toLogin, allow, allow, deny, deny},
 	"GET /consortium/briefing.pdf":         {toLogin, allow, allow, deny, deny},
 	"GET /consortium/links":                {toLogin, allow, allow, deny, deny},
 	"POST /consortium/links":               {toLogin, allow, deny, deny, deny},
@@ -88,6 +89,7 @@ var routeMatrix = map[string][personas]outcome{
 
 	"GET /members/{member}":                                       {toLogin, allow, allow, allow, deny},
 	"GET /members/{member}/peers":                                 {toLogin, allow, allow, allow, deny},
+	"GET /members/{member}/trends":                                {toLogin, allow, allow, allow, deny},
 	"GET /members/{member}/cycles/{cycle}":                        {toLogin, allow, allow, allow, deny},
 	"GET /members/{member}/cycles/{cycle}/categories/{category}":  {toLogin, allow, allow, allow, deny},
 	"POST /members/{member}/cycles/{cycle}/answers/{subcategory}": {toLogin, deny, deny, allow, deny},
