@@ -77,6 +77,7 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodGet, "/consortium/compare.csv", consortiumMember, s.downloadCompare)
 	route(http.MethodGet, "/consortium/weakest", consortiumView, s.showWeakest)
 	route(http.MethodGet, "/consortium/trends", consortiumView, s.showConsortiumTrends)
+	route(http.MethodGet, "/consortium/results", consortiumView, s.downloadResults)
 	route(http.MethodGet, "/consortium/briefing.pdf", consortiumView, s.downloadConsortiumBriefing)
 	route(http.MethodGet, "/consortium/links", consortiumView, s.showLinks)
 	route(http.MethodPost, "/consortium/links", administer, s.createLink)

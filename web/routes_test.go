@@ -82,6 +82,7 @@ var routeMatrix = map[string][personas]outcome{
 	"GET /consortium/compare.csv":          {toLogin, allow, allow, allow, allow},
 	"GET /consortium/weakest":              {toLogin, allow, allow, deny, deny},
 	"GET /consortium/trends":               {toLogin, allow, allow, deny, deny},
+	"GET /consortium/results":              {toLogin, allow, allow, deny, deny},
 	"GET /consortium/briefing.pdf":         {toLogin, allow, allow, deny, deny},
 	"GET /consortium/links":                {toLogin, allow, allow, deny, deny},
 	"POST /consortium/links":               {toLogin, allow, deny, deny, deny},
