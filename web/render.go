@@ -134,7 +134,8 @@ func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, message stri
 
 // wantsJSON is true for the background saves of static/autosave.js.
 func wantsJSON(r *http.Request) bool {
-	return r.Header.Get("X-Requested-With") == "fetch" || strings.Contains(r.Header.Get("Accept"), "application/json")
+	return r.Header.Get("X-Requested-With") == "fetch" || strings.Contains(r.Header.Get("Accept"), "application/json") ||
+		strings.HasPrefix(r.URL.Path, "/api/")
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

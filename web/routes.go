@@ -99,6 +99,11 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/import", memberEdit, s.previewImport)
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/import/confirm", memberEdit, s.confirmImport)
 
+	route(http.MethodGet, "/api/v1/cycles", consortiumMember, s.apiCycles)
+	route(http.MethodGet, "/api/v1/members", consortiumMember, s.apiMembers)
+	route(http.MethodGet, "/api/v1/members/{member}/cycles/{cycle}/scores", memberView, s.apiScores)
+	route(http.MethodGet, "/api/v1/members/{member}/cycles/{cycle}/gaps", memberView, s.apiGaps)
+
 	route(http.MethodGet, "/admin/members", administer, s.showMembers)
 	route(http.MethodPost, "/admin/members", administer, s.createMember)
 	route(http.MethodGet, "/admin/accounts", administer, s.showAccounts)

@@ -23,15 +23,16 @@ import (
 type outcome int
 
 const (
-	allow   outcome = iota // the handler ran: not 401/403, not sent to sign in, no server error
-	deny                   // 403, "no access"
-	toLogin                // 303 to /login by the guard: sign in first
-	toHome                 // 303 to / : a signed-out page visited while signed in
-	signOut                // 303 to /login by the handler, which ended the session
+	allow        outcome = iota // the handler ran: not 401/403, not sent to sign in, no server error
+	deny                        // 403, "no access"
+	toLogin                     // 303 to /login by the guard: sign in first
+	toHome                      // 303 to / : a signed-out page visited while signed in
+	signOut                     // 303 to /login by the handler, which ended the session
+	unauthorized                // 401 with a JSON message: the API's "sign in first"
 )
 
 func (o outcome) String() string {
-	return [...]string{"allow", "deny", "to login", "to home", "sign out"}[o]
+	return [...]string{"allow", "deny", "to login", "to home", "sign out", "unauthorized"}[o]
 }
 
 // The people of the matrix, in the order of its columns.
@@ -98,6 +99,10 @@ var routeMatrix = map[string][personas]outcome{
 	"POST /members/{member}/cycles/{cycle}/review":                {toLogin, allow, deny, deny, deny},
 	"POST /members/{member}/cycles/{cycle}/reopen":                {toLogin, allow, deny, deny, deny},
 	"GET /members/{member}/cycles/{cycle}/results":                {toLogin, allow, allow, allow, deny},
+	"GET /api/v1/cycles":                                          {unauthorized, allow, allow, allow, allow},
+	"GET /api/v1/members":                                         {unauthorized, allow, allow, allow, allow},
+	"GET /api/v1/members/{member}/cycles/{cycle}/scores":          {unauthorized, allow, allow, allow, deny},
+	"GET /api/v1/members/{member}/cycles/{cycle}/gaps":            {unauthorized, allow, allow, allow, deny},
 	"GET /members/{member}/cycles/{cycle}/answers.csv":            {toLogin, allow, allow, allow, deny},
 	"GET /members/{member}/cycles/{cycle}/import":                 {toLogin, deny, deny, allow, deny},
 	"POST /members/{member}/cycles/{cycle}/import":                {toLogin, deny, deny, allow, deny},
@@ -202,6 +207,10 @@ func TestRouteMatrix(t *testing.T) {
 				t.Errorf("%s: %d (to %q); want 403\n%s", what, res.status, res.location(), res.text())
 			} else if !strings.Contains(res.body, "You do not have access") {
 				t.Errorf("%s: 403 without the no-access message\n%s", what, res.text())
+			}
+		case unauthorized:
+			if res.status != http.StatusUnauthorized || !strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
+				t.Errorf("%s: %d %q; want 401 with JSON", what, res.status, res.header.Get("Content-Type"))
 			}
 		case toLogin:
 			if !res.toLogin() {
