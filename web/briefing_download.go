@@ -128,14 +128,10 @@ func (s *Server) downloadConsortiumBriefing(w http.ResponseWriter, r *http.Reque
 		s.serverError(w, r, err)
 		return
 	}
-	stored, err := s.store.LinksOfConsortium(ctx, v.consortium.ID)
+	links, err := s.domainLinks(ctx, v.consortium.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
-	}
-	links := make([]assessments.Link, len(stored))
-	for i, l := range stored {
-		links[i] = l.Link
 	}
 	named := r.URL.Query().Get("names") == "named"
 	ids := make([]int64, len(cc.members))

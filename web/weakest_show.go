@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -40,14 +41,10 @@ func (s *Server) showWeakest(w http.ResponseWriter, r *http.Request) {
 		sentence += fmt.Sprintf(" and members below the baseline go from %d to %d.", o.BelowBefore, o.BelowAfter)
 		p.Opportunities = append(p.Opportunities, views.OpportunityRow{Sentence: sentence, Impact: o.Impact})
 	}
-	stored, err := s.store.LinksOfConsortium(r.Context(), visitOf(r).consortium.ID)
+	links, err := s.domainLinks(r.Context(), visitOf(r).consortium.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
-	}
-	links := make([]assessments.Link, len(stored))
-	for i, l := range stored {
-		links[i] = l.Link
 	}
 	for i, rk := range wl.Ranking(links) {
 		if rk.Score == 0 {
@@ -96,4 +93,18 @@ func (s *Server) showWeakest(w http.ResponseWriter, r *http.Request) {
 			Weight: f.Weight, Answered: f.Answered, Below: f.Below, Exposed: f.Exposed, BelowNames: strings.Join(below, ", ")})
 	}
 	s.render(w, r, http.StatusOK, views.WeakestShow(p))
+}
+
+// domainLinks are the consortium's interconnections as the analysis takes
+// them.
+func (s *Server) domainLinks(ctx context.Context, consortiumID int64) ([]assessments.Link, error) {
+	stored, err := s.store.LinksOfConsortium(ctx, consortiumID)
+	if err != nil {
+		return nil, err
+	}
+	links := make([]assessments.Link, len(stored))
+	for i, l := range stored {
+		links[i] = l.Link
+	}
+	return links, nil
 }
