@@ -77,33 +77,14 @@ func (s *Store) SaveAnswer(ctx context.Context, act Actor, a Answer, baseVersion
 		if err != nil {
 			return err
 		}
-		cur, err := scanAnswer(tx.QueryRowContext(ctx, `SELECT `+answerColumns+` FROM answers
-			WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`, a.AssessmentID, a.SubcategoryID))
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			cur.Version = 0
-		case err != nil:
-			return fmt.Errorf("load answer %s: %w", a.SubcategoryID, err)
+		cur, err := currentAnswer(ctx, tx, a.AssessmentID, a.SubcategoryID)
+		if err != nil {
+			return err
 		}
 		if cur.Version != baseVersion {
 			return &ConflictError{Current: cur}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE answers SET is_current = 0 WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`,
-			a.AssessmentID, a.SubcategoryID); err != nil {
-			return fmt.Errorf("retire answer %s: %w", a.SubcategoryID, err)
-		}
-		a.Version = cur.Version + 1
-		a.AnsweredAt = s.now().Truncate(time.Second)
-		res, err := tx.ExecContext(ctx, `INSERT INTO answers (assessment_id, subcategory_id, version, choice, score, target, not_applicable,
-			justification, accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.AssessmentID, a.SubcategoryID, a.Version, a.Choice, a.Score, a.Target, a.NotApplicable,
-			a.Justification, a.AcceptedBy, a.Acceptance, a.Notes, a.Evidence, a.ScaleID, a.ScaleVersion, a.AnsweredBy,
-			a.AnsweredAt.Format(time.RFC3339))
-		if err != nil {
-			return fmt.Errorf("insert answer %s: %w", a.SubcategoryID, err)
-		}
-		if a.ID, err = res.LastInsertId(); err != nil {
+		if a, err = s.writeVersion(ctx, tx, a, cur.Version); err != nil {
 			return err
 		}
 		if err := refreshLevels(ctx, tx, a.AssessmentID); err != nil {
@@ -288,30 +269,19 @@ func (s *Store) ReplaceAnswers(ctx context.Context, act Actor, assessmentID int6
 			return err
 		}
 		for _, a := range answers {
-			cur, err := scanAnswer(tx.QueryRowContext(ctx, `SELECT `+answerColumns+` FROM answers
-				WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`, assessmentID, a.SubcategoryID))
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				cur = Answer{}
-			case err != nil:
-				return fmt.Errorf("load answer %s: %w", a.SubcategoryID, err)
+			cur, err := currentAnswer(ctx, tx, assessmentID, a.SubcategoryID)
+			if err != nil {
+				return err
 			}
 			if cur.Version != base[a.SubcategoryID] {
 				return ErrChanged
 			}
-			if cur.Version != 0 && !cur.CarriedOver && sameAnswer(cur, a) {
+			if cur.Version != 0 && !cur.CarriedOver && cur.Same(a) {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE answers SET is_current = 0 WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`,
-				assessmentID, a.SubcategoryID); err != nil {
+			a.AssessmentID = assessmentID
+			if _, err := s.writeVersion(ctx, tx, a, cur.Version); err != nil {
 				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO answers (assessment_id, subcategory_id, version, choice, score, target, not_applicable,
-				justification, accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				assessmentID, a.SubcategoryID, cur.Version+1, a.Choice, a.Score, a.Target, a.NotApplicable, a.Justification, a.AcceptedBy,
-				a.Acceptance, a.Notes, a.Evidence, a.ScaleID, a.ScaleVersion, a.AnsweredBy, s.stamp()); err != nil {
-				return fmt.Errorf("insert answer %s: %w", a.SubcategoryID, err)
 			}
 			written++
 		}
@@ -326,9 +296,47 @@ func (s *Store) ReplaceAnswers(ctx context.Context, act Actor, assessmentID int6
 	return written, nil
 }
 
-// sameAnswer reports whether b says what a says.
-func sameAnswer(a, b Answer) bool {
+// Same reports whether b says what a says: the same level, target, N/A
+// and texts (who and when aside).
+func (a Answer) Same(b Answer) bool {
 	return a.Choice == b.Choice && a.Score == b.Score && a.Target == b.Target && a.NotApplicable == b.NotApplicable &&
 		a.Justification == b.Justification && a.AcceptedBy == b.AcceptedBy && a.Acceptance == b.Acceptance &&
 		a.Notes == b.Notes && a.Evidence == b.Evidence
+}
+
+// currentAnswer is the current version of one answer, or a zero Answer
+// (version 0) when it was never answered.
+func currentAnswer(ctx context.Context, tx *sql.Tx, assessmentID int64, subcategoryID string) (Answer, error) {
+	cur, err := scanAnswer(tx.QueryRowContext(ctx, `SELECT `+answerColumns+` FROM answers
+		WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`, assessmentID, subcategoryID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Answer{}, nil
+	}
+	if err != nil {
+		return Answer{}, fmt.Errorf("load answer %s: %w", subcategoryID, err)
+	}
+	return cur, nil
+}
+
+// writeVersion retires the current version of a's answer and writes a as
+// version prev+1, answered now. The caller has checked prev is current.
+func (s *Store) writeVersion(ctx context.Context, tx *sql.Tx, a Answer, prev int) (Answer, error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE answers SET is_current = 0 WHERE assessment_id = ? AND subcategory_id = ? AND is_current = 1`,
+		a.AssessmentID, a.SubcategoryID); err != nil {
+		return a, fmt.Errorf("retire answer %s: %w", a.SubcategoryID, err)
+	}
+	a.Version = prev + 1
+	a.AnsweredAt = s.now().Truncate(time.Second)
+	a.CarriedOver = false
+	res, err := tx.ExecContext(ctx, `INSERT INTO answers (assessment_id, subcategory_id, version, choice, score, target, not_applicable,
+		justification, accepted_by, acceptance, notes, evidence, scale_id, scale_version, answered_by, answered_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.AssessmentID, a.SubcategoryID, a.Version, a.Choice, a.Score, a.Target, a.NotApplicable,
+		a.Justification, a.AcceptedBy, a.Acceptance, a.Notes, a.Evidence, a.ScaleID, a.ScaleVersion, a.AnsweredBy,
+		a.AnsweredAt.Format(time.RFC3339))
+	if err != nil {
+		return a, fmt.Errorf("insert answer %s: %w", a.SubcategoryID, err)
+	}
+	a.ID, err = res.LastInsertId()
+	return a, err
 }

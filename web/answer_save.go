@@ -59,11 +59,7 @@ func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request) {
 		s.refuseAnswer(w, r, a, cat, sub.ID, typed, http.StatusUnprocessableEntity, "Not saved: please correct the answers marked below.", errs)
 		return
 	}
-	saved, err := s.store.SaveAnswer(r.Context(), v.actor(s, r), store.Answer{
-		AssessmentID: a.assessment.ID, SubcategoryID: sub.ID, Choice: checked.Choice, Score: checked.Score, Target: checked.Target,
-		NotApplicable: checked.NotApplicable, Justification: checked.Justification, AcceptedBy: checked.AcceptedBy, Acceptance: checked.Acceptance,
-		Notes: checked.Notes, Evidence: checked.Evidence, ScaleID: s.scale.ID, ScaleVersion: s.scale.Version, AnsweredBy: v.user.Email,
-	}, base)
+	saved, err := s.store.SaveAnswer(r.Context(), v.actor(s, r), s.answerToStore(a, checked, v.user.Email), base)
 	var conflict *store.ConflictError
 	switch {
 	case errors.As(err, &conflict) && conflict.Current.Version == 0:
@@ -133,4 +129,12 @@ func (s *Server) levelName(choice string) string {
 		return strconv.Itoa(c.Score) + " · " + c.Name
 	}
 	return ""
+}
+
+// answerToStore is a checked answer as the store keeps it, made on this
+// scale by this person.
+func (s *Server) answerToStore(a assessmentContext, c assessments.CheckedAnswer, by string) store.Answer {
+	return store.Answer{AssessmentID: a.assessment.ID, SubcategoryID: c.SubcategoryID, Choice: c.Choice, Score: c.Score, Target: c.Target,
+		NotApplicable: c.NotApplicable, Justification: c.Justification, AcceptedBy: c.AcceptedBy, Acceptance: c.Acceptance,
+		Notes: c.Notes, Evidence: c.Evidence, ScaleID: s.scale.ID, ScaleVersion: s.scale.Version, AnsweredBy: by}
 }

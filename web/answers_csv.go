@@ -153,13 +153,11 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) {
 	item := pendingImport{userID: v.user.ID, assessmentID: a.assessment.ID, base: map[string]int{}, expires: s.now().Add(30 * time.Minute)}
 	p := s.importPage(w, r, a)
 	for _, c := range checked {
-		next := store.Answer{AssessmentID: a.assessment.ID, SubcategoryID: c.SubcategoryID, Choice: c.Choice, Score: c.Score, Target: c.Target,
-			NotApplicable: c.NotApplicable, Justification: c.Justification, AcceptedBy: c.AcceptedBy, Acceptance: c.Acceptance,
-			Notes: c.Notes, Evidence: c.Evidence, ScaleID: s.scale.ID, ScaleVersion: s.scale.Version, AnsweredBy: v.user.Email}
+		next := s.answerToStore(a, c, v.user.Email)
 		cur := a.answers[c.SubcategoryID]
 		item.base[c.SubcategoryID] = cur.Version
 		item.answers = append(item.answers, next)
-		if cur.Version != 0 && !cur.CarriedOver && sameAnswerText(cur, next) {
+		if cur.Version != 0 && !cur.CarriedOver && cur.Same(next) {
 			p.Unchanged++
 			continue
 		}
@@ -171,11 +169,6 @@ func (s *Server) previewImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, views.ImportShow(p, crumbs))
-}
-
-func sameAnswerText(a, b store.Answer) bool {
-	return a.Choice == b.Choice && a.Target == b.Target && a.NotApplicable == b.NotApplicable && a.Justification == b.Justification &&
-		a.AcceptedBy == b.AcceptedBy && a.Acceptance == b.Acceptance && a.Notes == b.Notes && a.Evidence == b.Evidence
 }
 
 // describe says an answer in a few words for the preview.
