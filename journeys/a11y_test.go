@@ -170,6 +170,7 @@ func TestAccessibility(t *testing.T) {
 			"/admin/settings",
 			"/admin/audit",
 			"/admin/weights",
+			"/admin/api-tokens",
 			"/admin/cycles",
 			cascadeBase,
 			cascadeBase + "/categories/GV.OC",

@@ -44,6 +44,10 @@ func (s *Server) guard(rule access) func(http.Handler) http.Handler {
 				s.toLogin(w, r)
 				return
 			}
+			if v.apiToken != 0 && s.mustSetUpTOTP(r, v) {
+				s.renderError(w, r, http.StatusForbidden, "Your consortium requires a second sign-in step, and the owner of this API token has not set one up.")
+				return
+			}
 			if rule != accountSetup && s.mustSetUpTOTP(r, v) {
 				s.setFlash(w, "warning", "Your consortium requires coordinators to use a second sign-in step. Set it up to continue.")
 				http.Redirect(w, r, "/account/totp", http.StatusSeeOther)

@@ -88,6 +88,7 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 			add("accounts", "/admin/accounts", "Accounts")
 			add("audit", "/admin/audit", "Audit log")
 			add("weights", "/admin/weights", "Weights")
+			add("api-tokens", "/admin/api-tokens", "API tokens")
 			add("settings", "/admin/settings", "Settings")
 		}
 	}

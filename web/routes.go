@@ -118,6 +118,9 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodGet, "/admin/cycles", administer, s.showCycles)
 	route(http.MethodPost, "/admin/cycles", administer, s.openCycle)
 	route(http.MethodPost, "/admin/cycles/{cycle}/close", administer, s.closeCycle)
+	route(http.MethodGet, "/admin/api-tokens", administer, s.showAPITokens)
+	route(http.MethodPost, "/admin/api-tokens", administer, s.createAPIToken)
+	route(http.MethodPost, "/admin/api-tokens/{token}/revoke", administer, s.revokeAPIToken)
 	route(http.MethodGet, "/admin/weights", administer, s.showWeights)
 	route(http.MethodPost, "/admin/weights", administer, s.saveWeights)
 	return r

@@ -18,7 +18,8 @@ type visit struct {
 	user        store.User
 	grants      []accounts.Grant
 	sessionHash string
-	pending     bool // the password was right, the second factor is due
+	pending     bool  // the password was right, the second factor is due
+	apiToken    int64 // the personal API token the request came with, if any
 
 	consortium store.Consortium // the consortium in scope of the route
 	member     store.Member     // for member routes
@@ -59,6 +60,11 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		}
 		if c, err := r.Cookie(s.sessionCookie()); err == nil && c.Value != "" {
 			s.resumeSession(w, r, v, c.Value)
+		}
+		if v.user.ID == 0 && r.Header.Get("Authorization") != "" && apiRead(r) {
+			if !s.resumeAPIToken(w, r, v) {
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
