@@ -23,14 +23,15 @@ type Member struct {
 	ITBudget     int // whole dollars a year
 	ContactName  string
 	ContactEmail string
+	Endpoints    int // computers and servers it runs (a basis for sharing service costs)
 	Version      int
 }
 
-const memberColumns = `id, consortium_id, name, slug, kind, population, staff, it_budget, contact_name, contact_email, version`
+const memberColumns = `id, consortium_id, name, slug, kind, population, staff, it_budget, contact_name, contact_email, endpoints, version`
 
 func scanMember(sc interface{ Scan(...any) error }) (Member, error) {
 	var m Member
-	err := sc.Scan(&m.ID, &m.ConsortiumID, &m.Name, &m.Slug, &m.Kind, &m.Population, &m.Staff, &m.ITBudget, &m.ContactName, &m.ContactEmail, &m.Version)
+	err := sc.Scan(&m.ID, &m.ConsortiumID, &m.Name, &m.Slug, &m.Kind, &m.Population, &m.Staff, &m.ITBudget, &m.ContactName, &m.ContactEmail, &m.Endpoints, &m.Version)
 	return m, err
 }
 
@@ -39,9 +40,9 @@ func (s *Store) CreateMember(ctx context.Context, act Actor, m Member) (int64, e
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
-			`INSERT INTO members (consortium_id, name, slug, kind, population, staff, it_budget, contact_name, contact_email, created_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.ConsortiumID, m.Name, m.Slug, m.Kind, m.Population, m.Staff, m.ITBudget, m.ContactName, m.ContactEmail, s.stamp())
+			`INSERT INTO members (consortium_id, name, slug, kind, population, staff, it_budget, contact_name, contact_email, endpoints, created_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.ConsortiumID, m.Name, m.Slug, m.Kind, m.Population, m.Staff, m.ITBudget, m.ContactName, m.ContactEmail, m.Endpoints, s.stamp())
 		if err != nil {
 			return err
 		}
@@ -55,6 +56,27 @@ func (s *Store) CreateMember(ctx context.Context, act Actor, m Member) (int64, e
 		return 0, fmt.Errorf("create member %q: %w", m.Name, err)
 	}
 	return id, nil
+}
+
+// SaveMemberEndpoints sets how many endpoints a member of the consortium
+// runs.
+func (s *Store) SaveMemberEndpoints(ctx context.Context, act Actor, consortiumID, memberID int64, endpoints int) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE members SET endpoints = ?, version = version + 1 WHERE id = ? AND consortium_id = ?`,
+			endpoints, memberID, consortiumID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("member %d of consortium %d: %w", memberID, consortiumID, ErrNotFound)
+		}
+		act.ConsortiumID = consortiumID
+		return s.audit(ctx, tx, act, memberID, "member.endpoints", fmt.Sprintf("member %d", memberID), fmt.Sprintf("endpoints=%d", endpoints))
+	})
+	if err != nil {
+		return fmt.Errorf("save endpoints of member %d: %w", memberID, err)
+	}
+	return nil
 }
 
 // MemberByID returns one member.
