@@ -70,14 +70,18 @@ func WriteAnswersCSV(w io.Writer, cat *frameworks.Catalog, scale *frameworks.Sca
 		if a.NotApplicable {
 			na = "yes"
 		}
-		out.Write([]string{sub.ID, sub.Question, level, name, target, na, safeCell(a.Justification), safeCell(a.AcceptedBy),
-			safeCell(a.Acceptance), safeCell(a.Notes), safeCell(a.Evidence)})
+		out.Write([]string{sub.ID, sub.Question, level, name, target, na, SafeCell(a.Justification), SafeCell(a.AcceptedBy),
+			SafeCell(a.Acceptance), SafeCell(a.Notes), SafeCell(a.Evidence)})
 	}
 	out.Flush()
 	return out.Error()
 }
 
-func safeCell(s string) string {
+// SafeCell keeps a spreadsheet from running a cell as a formula (CSV
+// injection): text starting with = + - @, a tab or a carriage return gets a
+// leading apostrophe, which spreadsheets hide. Every CSV Palisade writes
+// passes free text and names through it.
+func SafeCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
@@ -291,7 +295,7 @@ func levelChoice(scale *frameworks.Scale, s string) (string, string) {
 	return "", fmt.Sprintf("level %d needs its key", n)
 }
 
-// unsafeCell undoes safeCell: the apostrophe added on export before a
+// unsafeCell undoes SafeCell: the apostrophe added on export before a
 // leading = + - @ is not part of the text.
 func unsafeCell(s string) string {
 	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {

@@ -303,7 +303,7 @@ func (s *Server) downloadCompare(w http.ResponseWriter, r *http.Request) {
 			if !namer.visible(m.MemberID) {
 				kind, population = "", ""
 			}
-			row := []string{csvCell(namer.label(m.MemberID, m.Name)), kind, population, strconv.Itoa(int(m.Completion*100 + 0.5)), csvValue(m.Result.Overall.Score)}
+			row := []string{assessments.SafeCell(namer.label(m.MemberID, m.Name)), kind, population, strconv.Itoa(int(m.Completion*100 + 0.5)), csvValue(m.Result.Overall.Score)}
 			for _, val := range cc.cmp.Heatmap[i] {
 				row = append(row, csvValue(val))
 			}
@@ -332,14 +332,6 @@ func csvValue(v assessments.Value) string {
 		return ""
 	}
 	return strconv.FormatFloat(v.V, 'f', 2, 64)
-}
-
-// csvCell stops a spreadsheet from running a member name as a formula.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 func csvSafeName(s string) string {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"palisade/assessments"
 )
 
 // resultsExport is the JSON form of a cycle's results: every member with
@@ -108,7 +110,7 @@ func writeResultsCSV(w io.Writer, cc cycleComparison) error {
 	out.Write([]string{"cycle", "member", "kind", "subcategory_id", "score", "target", "not_applicable", "risk_accepted"})
 	for _, m := range cc.members {
 		for _, a := range cc.answers[m.ID] {
-			out.Write([]string{cc.cycle.Name, csvCell(m.Name), m.Kind, a.SubcategoryID, strconv.Itoa(a.Score), strconv.Itoa(a.Target),
+			out.Write([]string{cc.cycle.Name, assessments.SafeCell(m.Name), m.Kind, a.SubcategoryID, strconv.Itoa(a.Score), strconv.Itoa(a.Target),
 				strconv.FormatBool(a.NotApplicable), strconv.FormatBool(a.RiskAccepted)})
 		}
 	}
