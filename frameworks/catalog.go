@@ -7,8 +7,11 @@ package frameworks
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -80,7 +83,7 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 	dec.DisallowUnknownFields()
 	var c Catalog
 	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
+		return nil, locateDecodeError(data, err)
 	}
 	if err := c.index(); err != nil {
 		return nil, err
@@ -156,6 +159,17 @@ func (c *Catalog) index() error {
 				if s.Weight < 1 || s.Weight > 10 {
 					bad(sp+".weight", "%d is outside 1..10", s.Weight)
 				}
+				mapped := map[string]bool{}
+				for mi, m := range s.MapsTo {
+					mp := fmt.Sprintf("%s.maps_to[%d]", sp, mi)
+					switch {
+					case !idPattern.MatchString(m):
+						bad(mp, "%q is not a valid id", m)
+					case mapped[m]:
+						bad(mp, "%q is listed twice", m)
+					}
+					mapped[m] = true
+				}
 				s.CategoryID, s.FunctionID = cat.ID, f.ID
 				c.byID[s.ID] = s
 			}
@@ -198,4 +212,175 @@ func (c *Catalog) Subcategories() []*Subcategory {
 // Counts returns how many functions, categories and subcategories there are.
 func (c *Catalog) Counts() (functions, categories, subcategories int) {
 	return len(c.Functions), len(c.cats), len(c.byID)
+}
+
+// locateDecodeError adds the path of the bad field to an error of the JSON
+// decoder, whose own messages name a field but not where it is (for
+// `json: unknown field "colour"`, which of 106 subcategories?). It walks the
+// document once more with the shape of a catalog and stops at the first
+// problem, as the decoder does. When the walk does not find the same
+// problem, the decoder's message is returned as it is.
+func locateDecodeError(data []byte, err error) error {
+	w := walker{dec: json.NewDecoder(bytes.NewReader(data))}
+	w.dec.UseNumber()
+	w.value("", catalogShape)
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	where := func(p string) string {
+		if p == "" {
+			return ""
+		}
+		return p + ": "
+	}
+	// The decoder checks the syntax of the whole value before anything
+	// else, so a syntax error is located only when the walk met it too.
+	synPath := ""
+	if w.kind == syntaxProblem {
+		synPath = w.path
+	}
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineColumn(data, syn.Offset)
+		return fmt.Errorf("catalog: %sline %d, column %d: %w", where(synPath), line, col, err)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("catalog: %sthe file ends before the JSON does: %w", where(synPath), err)
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("catalog: the file is empty: %w", err)
+	case errors.As(err, &typ) && w.kind == typeProblem && strings.EqualFold(typ.Field, indexRE.ReplaceAllString(w.path, "")):
+		return fmt.Errorf("catalog: %s%w", where(w.path), err)
+	case w.kind == unknownField && err.Error() == fmt.Sprintf("json: unknown field %q", w.key):
+		return fmt.Errorf("catalog: %s%w", where(w.path), err)
+	}
+	return fmt.Errorf("catalog: %w", err)
+}
+
+var indexRE = regexp.MustCompile(`\[\d+\]`)
+
+// lineColumn turns a byte offset into a 1-based line and column.
+func lineColumn(data []byte, offset int64) (line, col int) {
+	off := int(min(max(offset, 0), int64(len(data))))
+	before := data[:off]
+	line = bytes.Count(before, []byte{'\n'}) + 1
+	col = off - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// shape is what the decoder expects at one place of a catalog.
+type shape struct {
+	kind   byte // 'o' object, 'a' array, 's' string, 'i' whole number
+	fields map[string]*shape
+	elem   *shape
+}
+
+var (
+	textShape        = &shape{kind: 's'}
+	wholeShape       = &shape{kind: 'i'}
+	subcategoryShape = &shape{kind: 'o', fields: map[string]*shape{"id": textShape, "question": textShape, "hint": textShape,
+		"weight": wholeShape, "maps_to": {kind: 'a', elem: textShape}}}
+	categoryShape = &shape{kind: 'o', fields: map[string]*shape{"id": textShape, "name": textShape,
+		"subcategories": {kind: 'a', elem: subcategoryShape}}}
+	functionShape = &shape{kind: 'o', fields: map[string]*shape{"id": textShape, "name": textShape, "summary": textShape,
+		"categories": {kind: 'a', elem: categoryShape}}}
+	catalogShape = &shape{kind: 'o', fields: map[string]*shape{"id": textShape, "name": textShape, "version": textShape,
+		"source": textShape, "functions": {kind: 'a', elem: functionShape}}}
+)
+
+// field finds a field the way encoding/json does: case-insensitively.
+func (s *shape) field(key string) *shape {
+	if f, ok := s.fields[key]; ok {
+		return f
+	}
+	for name, f := range s.fields {
+		if strings.EqualFold(name, key) {
+			return f
+		}
+	}
+	return nil
+}
+
+type problem int
+
+const (
+	noProblem problem = iota
+	syntaxProblem
+	typeProblem
+	unknownField
+)
+
+// walker reads a document token by token and records the first problem
+// with the path where it is.
+type walker struct {
+	dec  *json.Decoder
+	kind problem
+	path string
+	key  string // the unknown field
+}
+
+func (w *walker) fail(kind problem, path string) bool {
+	w.kind, w.path = kind, path
+	return false
+}
+
+// value reads one value of the given shape at path; false means stop.
+func (w *walker) value(path string, s *shape) bool {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return w.fail(syntaxProblem, path)
+	}
+	if tok == nil {
+		return true // null leaves the zero value, as in the decoder
+	}
+	switch s.kind {
+	case 'o':
+		if d, ok := tok.(json.Delim); !ok || d != '{' {
+			return w.fail(typeProblem, path)
+		}
+		for w.dec.More() {
+			kt, err := w.dec.Token()
+			if err != nil {
+				return w.fail(syntaxProblem, path)
+			}
+			key, _ := kt.(string)
+			f := s.field(key)
+			if f == nil {
+				w.key = key
+				return w.fail(unknownField, path)
+			}
+			p := key
+			if path != "" {
+				p = path + "." + key
+			}
+			if !w.value(p, f) {
+				return false
+			}
+		}
+		if _, err := w.dec.Token(); err != nil {
+			return w.fail(syntaxProblem, path)
+		}
+	case 'a':
+		if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return w.fail(typeProblem, path)
+		}
+		for i := 0; w.dec.More(); i++ {
+			if !w.value(fmt.Sprintf("%s[%d]", path, i), s.elem) {
+				return false
+			}
+		}
+		if _, err := w.dec.Token(); err != nil {
+			return w.fail(syntaxProblem, path)
+		}
+	case 's':
+		if _, ok := tok.(string); !ok {
+			return w.fail(typeProblem, path)
+		}
+	case 'i':
+		n, ok := tok.(json.Number)
+		if !ok {
+			return w.fail(typeProblem, path)
+		}
+		if _, err := strconv.ParseInt(string(n), 10, strconv.IntSize); err != nil {
+			return w.fail(typeProblem, path)
+		}
+	}
+	return true
 }

@@ -102,6 +102,8 @@ type ConsortiumPage struct {
 	CycleName string
 	Members   []MemberRow
 	Submitted int
+	// Frameworks are imported frameworks the consortium can be read by.
+	Frameworks []NavLink
 }
 
 func (v AuditPage) actorField() Field {

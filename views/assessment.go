@@ -175,6 +175,8 @@ type ResultsPage struct {
 	ScaleName  string
 	Baseline   int
 	Unanswered int
+	// Frameworks are imported frameworks the results can also be read by.
+	Frameworks []NavLink
 }
 
 // ScoreRow is a score against its target.

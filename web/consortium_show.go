@@ -58,6 +58,7 @@ func (s *Server) showConsortium(w http.ResponseWriter, r *http.Request) {
 		row.StatusLabel = statusLabels[row.Status]
 		p.Members = append(p.Members, row)
 	}
+	p.Frameworks = s.frameworkLinks(ctx, "/consortium", "")
 	s.render(w, r, http.StatusOK, views.ConsortiumShow(p))
 }
 

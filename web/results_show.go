@@ -45,6 +45,7 @@ func (s *Server) showResults(w http.ResponseWriter, r *http.Request) {
 		p.Gaps = append(p.Gaps, views.GapRow{ID: g.SubcategoryID, Question: sub.Question, Href: a.base() + "/categories/" + g.CategoryID + "#" + formID(g.SubcategoryID),
 			CurrentLevel: s.scale.Level(g.Current), Current: g.Current, Target: g.Target, Gap: g.Gap, Weight: g.Weight})
 	}
+	p.Frameworks = s.frameworkLinks(r.Context(), a.base(), "")
 	s.render(w, r, http.StatusOK, views.ResultsShow(p, s.crumbs(a, views.Crumb{Label: "Results"})))
 }
 

@@ -95,6 +95,7 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/results", memberView, s.showResults)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/briefing.pdf", memberView, s.downloadMemberBriefing)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/answers.csv", memberView, s.downloadAnswers)
+	route(http.MethodGet, "/members/{member}/cycles/{cycle}/oscal.json", memberView, s.downloadOSCAL)
 	route(http.MethodGet, "/members/{member}/cycles/{cycle}/import", memberEdit, s.showImport)
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/import", memberEdit, s.previewImport)
 	route(http.MethodPost, "/members/{member}/cycles/{cycle}/import/confirm", memberEdit, s.confirmImport)
@@ -103,6 +104,17 @@ func (s *Server) routes() chi.Router {
 	route(http.MethodGet, "/api/v1/members", consortiumMember, s.apiMembers)
 	route(http.MethodGet, "/api/v1/members/{member}/cycles/{cycle}/scores", memberView, s.apiScores)
 	route(http.MethodGet, "/api/v1/members/{member}/cycles/{cycle}/gaps", memberView, s.apiGaps)
+
+	// Results by an imported framework (palisade frameworks import), worked
+	// out from the CSF 2.0 answers: one member, and the whole consortium.
+	route(http.MethodGet, "/members/{member}/cycles/{cycle}/frameworks/{framework}", memberView, s.showMemberFramework)
+	route(http.MethodGet, "/consortium/frameworks/{framework}", consortiumView, s.showConsortiumFramework)
+
+	// Risk pooling: shared services, enrolment, projection and plans.
+	// (pooling routes: services)
+
+	// Risk pooling: insurance readiness, agreements, tabletop exercises.
+	// (pooling routes: readiness)
 
 	route(http.MethodGet, "/admin/members", administer, s.showMembers)
 	route(http.MethodPost, "/admin/members", administer, s.createMember)

@@ -104,10 +104,17 @@ var routeMatrix = map[string][personas]outcome{
 	"GET /api/v1/members/{member}/cycles/{cycle}/scores":          {unauthorized, allow, allow, allow, deny},
 	"GET /api/v1/members/{member}/cycles/{cycle}/gaps":            {unauthorized, allow, allow, allow, deny},
 	"GET /members/{member}/cycles/{cycle}/answers.csv":            {toLogin, allow, allow, allow, deny},
+	"GET /members/{member}/cycles/{cycle}/oscal.json":             {toLogin, allow, allow, allow, deny},
 	"GET /members/{member}/cycles/{cycle}/import":                 {toLogin, deny, deny, allow, deny},
 	"POST /members/{member}/cycles/{cycle}/import":                {toLogin, deny, deny, allow, deny},
 	"POST /members/{member}/cycles/{cycle}/import/confirm":        {toLogin, deny, deny, allow, deny},
 	"GET /members/{member}/cycles/{cycle}/briefing.pdf":           {toLogin, allow, allow, allow, deny},
+	// No framework is imported here: the guard decides before the handler
+	// looks the framework up (and answers 404).
+	"GET /members/{member}/cycles/{cycle}/frameworks/{framework}": {toLogin, allow, allow, allow, deny},
+	"GET /consortium/frameworks/{framework}":                      {toLogin, allow, allow, deny, deny},
+
+
 
 	"GET /admin/members":                    {toLogin, allow, deny, deny, deny},
 	"POST /admin/members":                   {toLogin, allow, deny, deny, deny},
@@ -174,6 +181,7 @@ func TestRouteMatrix(t *testing.T) {
 		"{cycle}", strconv.FormatInt(ts.cycle.ID, 10),
 		"{category}", "PR.AA",
 		"{subcategory}", "PR.AA-01",
+		"{framework}", "cisa-cpg",
 		"{user}", strconv.FormatInt(itLeadA.ID, 10),
 		"{token}", "1",
 		"*", "app.css",

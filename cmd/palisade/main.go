@@ -130,6 +130,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return runBackup(args[1:], stdout, stderr)
 		case "restore":
 			return runRestore(args[1:], stdout, stderr)
+		case "frameworks":
+			return runFrameworks(args[1:], stdout, stderr)
 		}
 	}
 	c, err := flags(args, stderr)
