@@ -14,10 +14,10 @@ import (
 // The consortium briefing, for the consortium's governing board (6 to 15
 // pages for a consortium of a dozen members): cover, executive summary,
 // heatmap, distributions, weakest-link opportunities, interconnection
-// exposure when links are recorded, and an appendix with the method, the
-// completion of every member and the data behind every chart. There is no
-// pooled-services section: it comes with the risk-pooling feature, and a
-// section is never printed empty.
+// exposure when links are recorded, recommended pooled services when the
+// consortium has shared services, and an appendix with the method, the
+// completion of every member and the data behind every chart. A section
+// is never printed empty.
 
 // Limits of the lists in the body; the appendix has everything.
 const (
@@ -42,6 +42,7 @@ func WriteConsortium(w io.Writer, b ConsortiumBriefing) error {
 	c.distributions()
 	c.opportunities()
 	c.interconnections()
+	c.pooling()
 	c.appendix()
 	return c.d.write(w)
 }

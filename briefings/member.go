@@ -33,6 +33,7 @@ func WriteMember(w io.Writer, b MemberBriefing) error {
 	m.charts()
 	m.gapsTable()
 	m.decisions()
+	m.pooling()
 	m.appendix()
 	return m.d.write(w)
 }

@@ -81,6 +81,14 @@ type MemberBriefing struct {
 	// Decisions are the decisions asked of the board, one sentence each.
 	// Empty: decisions are proposed from the top gaps.
 	Decisions []string
+	// Services are the consortium's shared services as they concern this
+	// member: those it takes part in with its share of the cost, and those
+	// worth joining (see pooling.go). Nil: the section is left out (the
+	// consortium has no shared service).
+	Services *MemberServices
+	// Exercises are the tabletop exercises the member took part in or has
+	// follow-up actions from, newest first. Empty: the section is left out.
+	Exercises []ExerciseTaken
 }
 
 // PeerScore is one member on the "position among peers" chart.
@@ -124,6 +132,10 @@ type ConsortiumBriefing struct {
 	// Links are the consortium's interconnections; without them the
 	// interconnection section is left out.
 	Links []assessments.Link
+	// Pooling is the recommended plan of pooled services and the services
+	// members are enrolled in today (see pooling.go). Nil: the section is
+	// left out (the consortium has no shared service).
+	Pooling *ConsortiumPooling
 }
 
 // SetComparison fills the consortium context of a member briefing from the

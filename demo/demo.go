@@ -120,6 +120,9 @@ func Load(ctx context.Context, st *store.Store, cat *frameworks.Catalog, scale *
 	if err := createLinks(ctx, st, act, cid, ids); err != nil {
 		return err
 	}
+	if err := createPooling(ctx, st, act, cid, ids); err != nil {
+		return err
+	}
 	// Last year: everyone but the newest member took part, a little lower
 	// than today; all reviewed, then the cycle was closed.
 	lastYear := time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)

@@ -147,6 +147,9 @@ func TestAccessibility(t *testing.T) {
 			eastgateBase + "/import",
 			fmt.Sprintf("/members/%d/trends", a.memberID(t, eastgate)),
 			fmt.Sprintf("/members/%d/peers", a.memberID(t, eastgate)),
+			fmt.Sprintf("/members/%d/insurance", a.memberID(t, eastgate)),
+			fmt.Sprintf("/members/%d/services", a.memberID(t, eastgate)),
+			"/consortium/services",
 			"/account",
 			"/account/totp",
 		} {
@@ -165,6 +168,15 @@ func TestAccessibility(t *testing.T) {
 			"/consortium/weakest",
 			"/consortium/trends",
 			"/consortium/links",
+			"/consortium/insurance",
+			"/consortium/exercises",
+			"/consortium/services",
+			"/consortium/services/1",
+			"/consortium/services/1/edit",
+			"/consortium/services/new",
+			"/consortium/pooling",
+			"/consortium/pooling?plan=1&budget=40000",
+			fmt.Sprintf("/members/%d/insurance", a.memberID(t, cascadeCounty)),
 			"/admin/members",
 			"/admin/accounts",
 			"/admin/settings",
@@ -185,6 +197,8 @@ func TestAccessibility(t *testing.T) {
 		tb.signIn(boardEmail)
 		check(tb, "/consortium", http.StatusOK)
 		check(tb, "/consortium/compare", http.StatusOK)
+		check(tb, "/consortium/insurance", http.StatusOK)
+		check(tb, "/consortium/exercises", http.StatusOK)
 		check(tb, eastgateBase+"/results", http.StatusOK)
 	})
 }

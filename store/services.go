@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"palisade/pooling"
 )
 
 // ErrDuplicate is returned when a record would take a name or key that
@@ -347,4 +349,38 @@ func checkServiceOf(ctx context.Context, tx *sql.Tx, consortiumID, serviceID int
 		return fmt.Errorf("service %d does not belong to consortium %d: %w", serviceID, consortiumID, ErrNotFound)
 	}
 	return nil
+}
+
+// Domain is the service as the pooling domain sees it.
+func (st Service) Domain() pooling.Service {
+	ps := pooling.Service{Key: st.Key, Name: st.Name, Description: st.Description, Provider: st.Provider, ProviderKind: st.ProviderKind,
+		Cost:                pooling.CostModel{Fixed: st.FixedCents, PerMember: st.PerMemberCents, PerUser: st.PerUserCents, PerEndpoint: st.PerEndpointCents},
+		StandalonePerMember: st.StandaloneCents, Status: st.Status, ShareRule: pooling.Rule(st.ShareRule)}
+	for _, l := range st.Lifts {
+		ps.Lifts = append(ps.Lifts, pooling.Lift{SubcategoryID: l.SubcategoryID, Level: l.Level})
+	}
+	if len(st.Blend) > 0 {
+		ps.Blend = map[pooling.Rule]int{}
+		for r, p := range st.Blend {
+			ps.Blend[pooling.Rule(r)] = p
+		}
+	}
+	return ps
+}
+
+// ServiceOf is a checked pooling service, to be stored for a consortium.
+func ServiceOf(consortiumID int64, ps pooling.Service) Service {
+	st := Service{ConsortiumID: consortiumID, Key: ps.Key, Name: ps.Name, Description: ps.Description, Provider: ps.Provider,
+		ProviderKind: ps.ProviderKind, Status: ps.Status, FixedCents: ps.Cost.Fixed, PerMemberCents: ps.Cost.PerMember,
+		PerUserCents: ps.Cost.PerUser, PerEndpointCents: ps.Cost.PerEndpoint, StandaloneCents: ps.StandalonePerMember, ShareRule: string(ps.ShareRule)}
+	for _, l := range ps.Lifts {
+		st.Lifts = append(st.Lifts, ServiceLift{SubcategoryID: l.SubcategoryID, Level: l.Level})
+	}
+	if ps.ShareRule == pooling.RuleBlend && len(ps.Blend) > 0 {
+		st.Blend = map[string]int{}
+		for r, p := range ps.Blend {
+			st.Blend[string(r)] = p
+		}
+	}
+	return st
 }

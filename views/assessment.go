@@ -126,6 +126,9 @@ type QuestionForm struct {
 	// confirmed yet.
 	CarriedOver   bool
 	DefaultTarget int
+	// ProvidedBy names the consortium's active shared services the member
+	// takes that cover this question, with the level each brings.
+	ProvidedBy []string
 }
 
 // Conflict shows both sides of a refused stale save so the person can keep

@@ -3,7 +3,10 @@
 // database.
 package views
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Page is what every page shares: its title, who is signed in and where
 // they are in the navigation.
@@ -62,4 +65,15 @@ func widthClass(f float64) string {
 		f = 1
 	}
 	return fmt.Sprintf("w-%d", int(f*20+0.5)*5)
+}
+
+// joinAnd lists words in a sentence: "a", "a and b", "a, b and c".
+func joinAnd(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }

@@ -22,6 +22,9 @@ type assessmentContext struct {
 	assessment store.Assessment // ID 0 when the member has not started
 	answers    map[string]store.Answer
 	canEdit    bool // the viewer is the member's IT lead and answers may change
+	// providedBy lists, per subcategory, the consortium's active services
+	// the member takes that cover it ("Shared MFA service, level 6").
+	providedBy map[string][]string
 	isEditor   bool // the viewer is the member's IT lead
 }
 
@@ -84,6 +87,17 @@ func (s *Server) loadAssessment(w http.ResponseWriter, r *http.Request) (assessm
 		}
 	}
 	a.canEdit = a.isEditor && a.cycle.Open() && a.assessment.Status == "draft"
+	services, err := s.store.ActiveServicesOfMember(ctx, a.member.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return a, false
+	}
+	a.providedBy = map[string][]string{}
+	for _, st := range services {
+		for _, l := range st.Lifts {
+			a.providedBy[l.SubcategoryID] = append(a.providedBy[l.SubcategoryID], fmt.Sprintf("%s (level %d)", st.Name, l.Level))
+		}
+	}
 	return a, true
 }
 

@@ -87,6 +87,16 @@ func (s *Server) downloadMemberBriefing(w http.ResponseWriter, r *http.Request) 
 			b.Previous, b.PreviousCycle = &res, prev.Name
 		}
 	}
+	ps, err := s.briefingPooling(ctx, a.consortium.ID, cc)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	b.Services = s.memberPooling(ps, a.member.ID, a.consortium.DefaultTarget)
+	if b.Exercises, err = s.memberExercises(ctx, a.member.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	var pdf bytes.Buffer
 	if err := briefings.WriteMember(&pdf, b); err != nil {
 		s.briefingFailed(w, r, err)
@@ -151,6 +161,12 @@ func (s *Server) downloadConsortiumBriefing(w http.ResponseWriter, r *http.Reque
 	b := briefings.ConsortiumBriefing{Consortium: v.consortium.Name, Cycle: cc.cycle.Name, Generated: s.now(), PageSize: pageSize(r),
 		Catalog: s.catalog, Scale: s.scale, Baseline: v.consortium.DefaultTarget, Comparison: cc.cmp, Weakest: wl,
 		Opportunities: wl.Opportunities(10), Names: names, Named: named, Statuses: statuses, Links: links}
+	ps, err := s.briefingPooling(ctx, v.consortium.ID, cc)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	b.Pooling = s.consortiumPooling(ps, v.consortium.DefaultTarget, weights)
 	var pdf bytes.Buffer
 	if err := briefings.WriteConsortium(&pdf, b); err != nil {
 		s.briefingFailed(w, r, err)

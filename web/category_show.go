@@ -76,7 +76,7 @@ func (s *Server) categoryPage(w http.ResponseWriter, r *http.Request, a assessme
 
 func (s *Server) questionForm(a assessmentContext, sub frameworks.Subcategory) views.QuestionForm {
 	return views.QuestionForm{ID: sub.ID, FormID: formID(sub.ID), Question: sub.Question, Hint: sub.Hint,
-		Action: a.base() + "/answers/" + sub.ID, DefaultTarget: a.consortium.DefaultTarget}
+		Action: a.base() + "/answers/" + sub.ID, DefaultTarget: a.consortium.DefaultTarget, ProvidedBy: a.providedBy[sub.ID]}
 }
 
 func (s *Server) functionOf(id string) (frameworks.Function, bool) {

@@ -66,7 +66,9 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 		case g.Role == accounts.ITLead:
 			add("assessment", fmt.Sprintf("/members/%d", g.MemberID), "Our assessment")
 			add("peers", fmt.Sprintf("/members/%d/peers", g.MemberID), "How we compare")
+			add("services", fmt.Sprintf("/members/%d/services", g.MemberID), "Shared services")
 			add("compare", "/consortium/compare", "Compare")
+			add("insurance", fmt.Sprintf("/members/%d/insurance", g.MemberID), "Insurance")
 		case g.Role == accounts.Board && g.MemberID != 0:
 			add("member", fmt.Sprintf("/members/%d", g.MemberID), "Our results")
 			add("peers", fmt.Sprintf("/members/%d/peers", g.MemberID), "How we compare")
@@ -79,6 +81,9 @@ func navFor(grants []accounts.Grant) []views.NavLink {
 			add("weakest", "/consortium/weakest", "Weakest links")
 			add("trends", "/consortium/trends", "Trends")
 			add("links", "/consortium/links", "Links")
+			add("services", "/consortium/services", "Shared services")
+			add("insurance", "/consortium/insurance", "Insurance")
+			add("exercises", "/consortium/exercises", "Exercises")
 		}
 	}
 	for _, g := range grants {

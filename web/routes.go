@@ -112,9 +112,33 @@ func (s *Server) routes() chi.Router {
 
 	// Risk pooling: shared services, enrolment, projection and plans.
 	// (pooling routes: services)
+	route(http.MethodGet, "/consortium/services", consortiumMember, s.showServices)
+	route(http.MethodPost, "/consortium/services", administer, s.createService)
+	route(http.MethodGet, "/consortium/services/new", administer, s.newService)
+	route(http.MethodPost, "/consortium/services/defaults", administer, s.addDefaultServices)
+	route(http.MethodGet, "/consortium/services/{service}", consortiumView, s.showService)
+	route(http.MethodPost, "/consortium/services/{service}", administer, s.saveService)
+	route(http.MethodGet, "/consortium/services/{service}/edit", administer, s.editService)
+	route(http.MethodPost, "/consortium/services/{service}/delete", administer, s.deleteService)
+	route(http.MethodPost, "/consortium/services/{service}/enrolments", administer, s.saveEnrolments)
+	route(http.MethodGet, "/consortium/services/{service}/shares.csv", consortiumView, s.downloadShares)
+	route(http.MethodGet, "/consortium/pooling", consortiumView, s.showPooling)
+	route(http.MethodGet, "/members/{member}/services", memberView, s.showMemberServices)
+	route(http.MethodPost, "/members/{member}/services/{service}/request", memberEdit, s.requestEnrolment)
 
 	// Risk pooling: insurance readiness, agreements, tabletop exercises.
 	// (pooling routes: readiness)
+	route(http.MethodGet, "/consortium/insurance", consortiumView, s.showInsurance)
+	route(http.MethodPost, "/admin/insurance", administer, s.saveInsuranceTiers)
+	route(http.MethodGet, "/members/{member}/insurance", memberView, s.showMemberInsurance)
+	route(http.MethodPost, "/members/{member}/insurance", memberEdit, s.certifyInsurance)
+	route(http.MethodGet, "/consortium/exercises", consortiumView, s.showExercises)
+	route(http.MethodPost, "/consortium/exercises", administer, s.createExercise)
+	route(http.MethodPost, "/consortium/exercises/{exercise}/delete", administer, s.deleteExercise)
+	route(http.MethodPost, "/consortium/findings/{finding}", administer, s.setFindingStatus)
+	route(http.MethodGet, "/consortium/services/{service}/agreements/new", administer, s.showAgreementForm)
+	route(http.MethodPost, "/consortium/services/{service}/agreements", administer, s.createServiceAgreement)
+	route(http.MethodPost, "/consortium/agreements/{agreement}/delete", administer, s.deleteServiceAgreement)
 
 	route(http.MethodGet, "/admin/members", administer, s.showMembers)
 	route(http.MethodPost, "/admin/members", administer, s.createMember)

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"palisade/assessments"
+	"palisade/pooling"
+	"palisade/store"
+)
+
+// The risk-pooling pages (services, plans, readiness) work on pooling's
+// plain structs; this file turns store rows into them, so every page
+// converts the same way.
+
+// poolingService is a stored service as the pooling domain sees it.
+func poolingService(st store.Service) pooling.Service { return st.Domain() }
+
+// poolingMembers are the members with their sizes and their answers of
+// the cycle being planned.
+func poolingMembers(members []store.Member, answers map[int64][]assessments.Answer) []pooling.Member {
+	out := make([]pooling.Member, len(members))
+	for i, m := range members {
+		out[i] = pooling.Member{ID: m.ID, Name: m.Name, Population: m.Population, Staff: m.Staff, Endpoints: m.Endpoints,
+			ITBudget: int64(m.ITBudget), Answers: answers[m.ID]}
+	}
+	return out
+}
+
+// poolingState is what the pooling pages share: the cycle's comparison,
+// the consortium's services and who is enrolled in what.
+type poolingState struct {
+	cc         cycleComparison
+	services   []store.Service
+	enrolments []store.Enrolment
+	members    []pooling.Member
+}
+
+// loadPooling loads the pooling state for the cycle asked for (?cycle=,
+// default the current one); it has answered the request when ok is false.
+func (s *Server) loadPooling(w http.ResponseWriter, r *http.Request) (poolingState, bool) {
+	cc, ok := s.loadComparison(w, r)
+	if !ok {
+		return poolingState{}, false
+	}
+	ps := poolingState{cc: cc}
+	if err := s.fillPooling(r.Context(), visitOf(r).consortium.ID, &ps); err != nil {
+		s.serverError(w, r, err)
+		return ps, false
+	}
+	return ps, true
+}
+
+func (s *Server) fillPooling(ctx context.Context, consortiumID int64, ps *poolingState) error {
+	var err error
+	if ps.services, err = s.store.ServicesOfConsortium(ctx, consortiumID); err != nil {
+		return fmt.Errorf("load services: %w", err)
+	}
+	if ps.enrolments, err = s.store.EnrolmentsOfConsortium(ctx, consortiumID); err != nil {
+		return fmt.Errorf("load enrolments: %w", err)
+	}
+	ps.members = poolingMembers(ps.cc.members, ps.cc.answers)
+	return nil
+}
+
+// domainServices are the consortium's services as the pooling domain sees
+// them, in the store's order.
+func (ps poolingState) domainServices() []pooling.Service {
+	out := make([]pooling.Service, len(ps.services))
+	for i, st := range ps.services {
+		out[i] = poolingService(st)
+	}
+	return out
+}
+
+// plan is who is enrolled (not merely requested) in which service; with
+// activeOnly, only services already running count.
+func (ps poolingState) plan(activeOnly bool) pooling.Plan {
+	keys := map[int64]store.Service{}
+	for _, st := range ps.services {
+		keys[st.ID] = st
+	}
+	plan := pooling.Plan{}
+	for _, e := range ps.enrolments {
+		st, ok := keys[e.ServiceID]
+		if !ok || e.State != store.EnrolmentEnrolled || (activeOnly && st.Status != pooling.StatusActive) {
+			continue
+		}
+		plan[st.Key] = append(plan[st.Key], e.MemberID)
+	}
+	return plan
+}
+
+// enrolled returns the members enrolled in a service, in member order.
+func (ps poolingState) enrolled(serviceID int64) []pooling.Member {
+	in := map[int64]bool{}
+	for _, e := range ps.enrolments {
+		if e.ServiceID == serviceID && e.State == store.EnrolmentEnrolled {
+			in[e.MemberID] = true
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(ps.members), func(m pooling.Member) bool { return !in[m.ID] })
+}
+
+// service finds a service of the consortium by its id in the URL.
+func (ps poolingState) service(id int64) (store.Service, bool) {
+	i := slices.IndexFunc(ps.services, func(st store.Service) bool { return st.ID == id })
+	if i < 0 {
+		return store.Service{}, false
+	}
+	return ps.services[i], true
+}
+
+// money formats cents as dollars for people: "$12,345.67".
+func money(cents int64) string {
+	neg := cents < 0
+	if neg {
+		cents = -cents
+	}
+	whole := fmt.Sprintf("%d", cents/100)
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	out := fmt.Sprintf("$%s.%02d", whole, cents%100)
+	if neg {
+		out = "−" + out
+	}
+	return out
+}
