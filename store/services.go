@@ -129,37 +129,59 @@ func serviceDetail(v Service, blend string) string {
 // CreateService adds a service with its lifts and returns its id. A key
 // another service of the consortium has is refused with ErrDuplicate.
 func (s *Store) CreateService(ctx context.Context, act Actor, v Service) (int64, error) {
-	var id int64
+	ids, err := s.CreateServices(ctx, act, []Service{v})
+	if err != nil {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// CreateServices adds several services in one transaction (all or none)
+// and returns their ids in order.
+func (s *Store) CreateServices(ctx context.Context, act Actor, list []Service) ([]int64, error) {
+	ids := make([]int64, len(list))
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		blend, err := blendText(v.Blend)
-		if err != nil {
-			return err
+		for i, v := range list {
+			id, err := s.insertService(ctx, tx, act, v)
+			if err != nil {
+				return fmt.Errorf("create service %q: %w", v.Key, err)
+			}
+			ids[i] = id
 		}
-		if err := checkServiceKey(ctx, tx, v.ConsortiumID, v.Key, 0); err != nil {
-			return err
-		}
-		now := s.stamp()
-		res, err := tx.ExecContext(ctx, `INSERT INTO services (consortium_id, key, name, description, provider, provider_kind, status,
-			fixed_cents, per_member_cents, per_user_cents, per_endpoint_cents, standalone_cents, share_rule, blend, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			v.ConsortiumID, v.Key, v.Name, v.Description, v.Provider, v.ProviderKind, v.Status,
-			v.FixedCents, v.PerMemberCents, v.PerUserCents, v.PerEndpointCents, v.StandaloneCents, v.ShareRule, blend, now, now)
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if err := insertLifts(ctx, tx, id, v.Lifts); err != nil {
-			return err
-		}
-		act.ConsortiumID = v.ConsortiumID
-		return s.audit(ctx, tx, act, 0, "service.create", fmt.Sprintf("service %d %s", id, v.Name), serviceDetail(v, blend))
+		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("create service %q: %w", v.Key, err)
+		return nil, err
 	}
-	return id, nil
+	return ids, nil
+}
+
+func (s *Store) insertService(ctx context.Context, tx *sql.Tx, act Actor, v Service) (int64, error) {
+	blend, err := blendText(v.Blend)
+	if err != nil {
+		return 0, err
+	}
+	if err := checkServiceKey(ctx, tx, v.ConsortiumID, v.Key, 0); err != nil {
+		return 0, err
+	}
+	now := s.stamp()
+	res, err := tx.ExecContext(ctx, `INSERT INTO services (consortium_id, key, name, description, provider, provider_kind, status,
+		fixed_cents, per_member_cents, per_user_cents, per_endpoint_cents, standalone_cents, share_rule, blend, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ConsortiumID, v.Key, v.Name, v.Description, v.Provider, v.ProviderKind, v.Status,
+		v.FixedCents, v.PerMemberCents, v.PerUserCents, v.PerEndpointCents, v.StandaloneCents, v.ShareRule, blend, now, now)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if err := insertLifts(ctx, tx, id, v.Lifts); err != nil {
+		return 0, err
+	}
+	act.ConsortiumID = v.ConsortiumID
+	return id, s.audit(ctx, tx, act, 0, "service.create", fmt.Sprintf("service %d %s", id, v.Name), serviceDetail(v, blend))
 }
 
 // SaveService replaces the fields and lifts of a service if it is still at

@@ -379,12 +379,14 @@ func (s *Server) addDefaultServices(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/consortium/services", http.StatusSeeOther)
 		return
 	}
+	var list []store.Service
 	for _, ps := range pooling.DefaultServices() {
 		ps.Status = pooling.StatusProposed
-		if _, err := s.store.CreateService(ctx, v.actor(s, r), store.ServiceOf(v.consortium.ID, ps)); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		list = append(list, store.ServiceOf(v.consortium.ID, ps))
+	}
+	if _, err := s.store.CreateServices(ctx, v.actor(s, r), list); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	s.setFlash(w, "success", "Palisade's common services have been added as proposals. Check their prices and enrol members.")
 	http.Redirect(w, r, "/consortium/services", http.StatusSeeOther)

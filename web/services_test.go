@@ -268,3 +268,32 @@ func TestOptimiserPage(t *testing.T) {
 	res = coord.get(t, "/consortium/pooling?plan=1&budget=10&choice-mdr-soc=pin")
 	wantContains(t, "pinned over budget", res, "The plans were not computed")
 }
+
+// The default list goes into an empty catalogue in one piece, and only
+// into an empty one.
+func TestAddDefaultServices(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ctx := context.Background()
+	coord := ts.signIn(t, coordinatorEmail)
+	list, _ := ts.st.ServicesOfConsortium(ctx, ts.consortium.ID)
+	wantRedirect(t, "defaults with services", coord.post(t, "/consortium/services/defaults", url.Values{}), "/consortium/services")
+	if again, _ := ts.st.ServicesOfConsortium(ctx, ts.consortium.ID); len(again) != len(list) {
+		t.Fatalf("the default list was added to a catalogue that had services: %d -> %d", len(list), len(again))
+	}
+	for _, s := range list {
+		if err := ts.st.DeleteService(ctx, store.System, ts.consortium.ID, s.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantRedirect(t, "defaults", coord.post(t, "/consortium/services/defaults", url.Values{}), "/consortium/services")
+	got, _ := ts.st.ServicesOfConsortium(ctx, ts.consortium.ID)
+	if len(got) != len(pooling.DefaultServices()) {
+		t.Fatalf("%d services after adding the defaults; want %d", len(got), len(pooling.DefaultServices()))
+	}
+	for _, s := range got {
+		if s.Status != pooling.StatusProposed {
+			t.Errorf("%s added as %s; defaults are proposals", s.Key, s.Status)
+		}
+	}
+}
