@@ -14,17 +14,6 @@ import (
 	"palisade/views"
 )
 
-// insuranceLevelName names a level of the scale: "5 · Implementation in
-// Progress".
-func (s *Server) insuranceLevelName(score int) string {
-	for _, c := range s.scale.Choices {
-		if c.Score == score {
-			return strconv.Itoa(score) + " · " + c.Name
-		}
-	}
-	return strconv.Itoa(score)
-}
-
 // insuranceLevel is a member's answer as the evidence table shows it.
 func (s *Server) insuranceLevel(a assessments.Answer, ok bool) string {
 	switch {
@@ -33,9 +22,9 @@ func (s *Server) insuranceLevel(a assessments.Answer, ok bool) string {
 	case !ok || a.Score <= 0:
 		return "Not answered"
 	case a.RiskAccepted:
-		return s.insuranceLevelName(a.Score) + " (a formally accepted risk, so the control is not in place)"
+		return s.levelText(a.Score) + " (a formally accepted risk, so the control is not in place)"
 	}
-	return s.insuranceLevelName(a.Score)
+	return s.levelText(a.Score)
 }
 
 // insuranceExplain says in a sentence why an item has its status.
@@ -122,7 +111,7 @@ func (s *Server) memberInsurancePage(w http.ResponseWriter, r *http.Request, st 
 		for _, e := range req.Evidence {
 			a, ok := answers[e.SubcategoryID]
 			ev := views.InsuranceEvidence{SubcategoryID: e.SubcategoryID, Level: s.insuranceLevel(a, ok),
-				Required: s.insuranceLevelName(e.Level), Meets: !short[e.SubcategoryID]}
+				Required: s.levelText(e.Level), Meets: !short[e.SubcategoryID]}
 			if sub, known := s.catalog.Subcategory(e.SubcategoryID); known {
 				ev.Question = sub.Question
 				if hasAssessment && sub.CategoryID != "" {

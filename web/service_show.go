@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"palisade/accounts"
@@ -222,9 +223,13 @@ func costModelText(c pooling.CostModel) string {
 	return strings.Join(parts, " plus ") + ", a year"
 }
 
-// levelText names a level of the scale: "6 · Tested and Verified".
+// levelText names a level of the scale: "6 · Tested and Verified", or
+// the number alone when the scale has no such level.
 func (s *Server) levelText(level int) string {
-	return fmt.Sprintf("%d · %s", level, s.scale.Level(level))
+	if name := s.scale.Level(level); name != "" {
+		return fmt.Sprintf("%d · %s", level, name)
+	}
+	return strconv.Itoa(level)
 }
 
 // projectionRows turns a projection into table rows: overall first, then
