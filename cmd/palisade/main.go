@@ -86,7 +86,7 @@ func flags(args []string, stderr io.Writer) (config, error) {
 	str(&c.smtpUser, "smtp-user", "PALISADE_SMTP_USER", "", "SMTP user name")
 	str(&c.smtpPassword, "smtp-password", "PALISADE_SMTP_PASSWORD", "", "SMTP password (prefer the environment variable)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: palisade [flags]\n       palisade backup [--db palisade.db] -o backup.db\n       palisade restore [--db palisade.db] backup.db\n\nServes Palisade, cybersecurity self-assessments for consortia of local governments.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: palisade [flags]\n       palisade backup [--db palisade.db] -o backup.db\n       palisade restore [--db palisade.db] backup.db\n       palisade frameworks import [--db palisade.db] [--replace] catalog.json\n       palisade frameworks list [--db palisade.db]\n\nServes Palisade, cybersecurity self-assessments for consortia of local governments.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
