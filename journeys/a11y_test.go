@@ -102,6 +102,7 @@ func checkAccessibility(tb *tab, source string) {
 		}
 		tb.errorf("%s: axe %s (%s, %d elements): %s <%s>%s", page, v.ID, v.Impact, v.Count, v.Help, v.HelpURL, strings.Join(where, ""))
 	}
+	checkStructure(tb)
 	tb.checkConsole()
 }
 
@@ -129,6 +130,13 @@ func TestAccessibility(t *testing.T) {
 		check(tb, "/login", http.StatusOK)
 		check(tb, "/reset", http.StatusOK)
 		check(tb, "/no-such-page", http.StatusNotFound)
+
+		// The structure checks can fail too: a page without its skip link
+		// and with a skipped heading level is caught.
+		eval[chromedp.Void](tb, `document.querySelector('a.skip-link').remove(); document.querySelector('main').append(document.createElement('h4'))`)
+		if got := strings.Join(eval[[]string](tb, structureProblems), "; "); !strings.Contains(got, "no skip link") || !strings.Contains(got, "jumps from h1 to h4") {
+			t.Errorf("a page without a skip link and with h1 -> h4: the structure check said %q", got)
+		}
 
 		// The check can fail: a field without a label is found.
 		eval[chromedp.Void](tb, `document.querySelector('main').append(document.createElement('input'))`)
@@ -190,6 +198,16 @@ func TestAccessibility(t *testing.T) {
 		} {
 			check(tb, path, http.StatusOK)
 		}
+		// A refused form: its errors are announced and tied to their fields.
+		tb.visit("/consortium/services/new", http.StatusOK)
+		tb.mu.Lock()
+		tb.expected[tb.base+"/consortium/services"] = true // the 422 is the point
+		tb.mu.Unlock()
+		tb.submit("Save the service", http.StatusUnprocessableEntity, chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+		if n := tb.count(`.field-error[role="alert"]`); n == 0 {
+			tb.errorf("the refused service form shows no field error")
+		}
+		checkAccessibility(tb, source)
 	})
 
 	t.Run("board", func(t *testing.T) {
