@@ -18,41 +18,44 @@ func (s *Server) showConsortium(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
 	ctx := r.Context()
 	p := views.ConsortiumPage{Page: s.page(w, r, v.consortium.Name, "consortium"), Name: v.consortium.Name}
-	members, err := s.store.MembersOfConsortium(ctx, v.consortium.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	cycle, err := s.store.CurrentCycle(ctx, v.consortium.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.serverError(w, r, err)
 		return
 	}
-	var byMember map[int64]store.Assessment
-	var answers map[int64][]store.Answer
+	// The scores come from the comparison of the cycle, cached until the
+	// next write, as on the dashboards: scoring every member from its full
+	// answers on each view made this the slowest page under load
+	// (docs/performance.md).
+	cc := cycleComparison{cycle: cycle}
+	var results map[int64]*assessments.MemberRow
 	if cycle.ID != 0 {
 		p.CycleName = cycle.Name
-		if byMember, err = s.store.AssessmentsForCycle(ctx, cycle.ID); err != nil {
+		if err := s.analyse(ctx, v.consortium, &cc); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		if answers, err = s.store.AnswersForCycle(ctx, cycle.ID); err != nil {
-			s.serverError(w, r, err)
-			return
+		results = make(map[int64]*assessments.MemberRow, len(cc.cmp.Members))
+		for i := range cc.cmp.Members {
+			results[cc.cmp.Members[i].MemberID] = &cc.cmp.Members[i]
 		}
+	} else if cc.members, err = s.store.MembersOfConsortium(ctx, v.consortium.ID); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
-	for _, m := range members {
+	for _, m := range cc.members {
 		row := views.MemberRow{Name: m.Name, Kind: kindLabel(m.Kind), Href: fmt.Sprintf("/members/%d", m.ID), Status: "none", Score: "–"}
-		if a, ok := byMember[m.ID]; ok {
+		if a, ok := cc.statuses[m.ID]; ok {
 			row.Status = a.Status
 			if a.Status != "draft" {
 				p.Submitted++
 			}
-			res := assessments.Score(s.catalog, domainAnswers(answers[m.ID]), v.consortium.DefaultTarget)
-			row.Completion = res.Overall.Completion()
-			if res.Overall.Score.OK {
-				row.Score = fmt.Sprintf("%.1f", res.Overall.Score.V)
-				row.ResultsHref = fmt.Sprintf("/members/%d/cycles/%d/results", m.ID, cycle.ID)
+			if res, ok := results[m.ID]; ok {
+				row.Completion = res.Completion
+				if score := res.Result.Overall.Score; score.OK {
+					row.Score = fmt.Sprintf("%.1f", score.V)
+					row.ResultsHref = fmt.Sprintf("/members/%d/cycles/%d/results", m.ID, cycle.ID)
+				}
 			}
 		}
 		row.StatusLabel = statusLabels[row.Status]
