@@ -104,6 +104,9 @@ type ConsortiumPage struct {
 	Submitted int
 	// Frameworks are imported frameworks the consortium can be read by.
 	Frameworks []NavLink
+	// Pooling is a sentence on today vs projected with the recorded
+	// shared-service enrolments; empty when nobody is enrolled.
+	Pooling string
 }
 
 func (v AuditPage) actorField() Field {

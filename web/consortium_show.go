@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"palisade/assessments"
+	"palisade/pooling"
 	"palisade/store"
 	"palisade/views"
 )
@@ -61,6 +63,13 @@ func (s *Server) showConsortium(w http.ResponseWriter, r *http.Request) {
 		row.StatusLabel = statusLabels[row.Status]
 		p.Members = append(p.Members, row)
 	}
+	if cycle.ID != 0 {
+		var err error
+		if p.Pooling, err = s.poolingSummary(ctx, v.consortium, cc); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	p.Frameworks = s.frameworkLinks(ctx, "/consortium", "")
 	s.render(w, r, http.StatusOK, views.ConsortiumShow(p))
 }
@@ -71,4 +80,28 @@ func domainAnswers(list []store.Answer) []assessments.Answer {
 		out[i] = a.Domain()
 	}
 	return out
+}
+
+// poolingSummary says in one sentence what the recorded shared-service
+// enrolments do to the consortium: today vs projected, for the dashboard.
+func (s *Server) poolingSummary(ctx context.Context, c store.Consortium, cc cycleComparison) (string, error) {
+	ps := poolingState{cc: cc}
+	if err := s.fillPooling(ctx, c.ID, &ps); err != nil {
+		return "", err
+	}
+	plan := ps.plan(false)
+	if len(plan) == 0 {
+		return "", nil
+	}
+	weights, err := s.consortiumWeights(ctx, c.ID)
+	if err != nil {
+		return "", err
+	}
+	proj, err := pooling.Project(s.catalog, ps.members, ps.domainServices(), plan, c.DefaultTarget, weights)
+	if err != nil {
+		return "", err
+	}
+	today, after := proj.Today.Overall, proj.Projected.Overall
+	return fmt.Sprintf("With the members enrolled in shared services as recorded, the lowest overall score would go from %s today to %s, and the members below the baseline from %d to %d.",
+		fmtValue(today.Floor), fmtValue(after.Floor), len(today.MembersBelowBaseline), len(after.MembersBelowBaseline)), nil
 }

@@ -33,6 +33,8 @@ func TestConsortiumPageScores(t *testing.T) {
 		}
 	}
 	wantContains(t, "not started", res, "Not started")
+	// The demo runs shared services: the page says what they do.
+	wantContains(t, "pooling summary", res, "With the members enrolled in shared services as recorded, the lowest overall score would go from")
 }
 
 // memberRowOf is the table row of the page that names a member.
