@@ -328,6 +328,16 @@ func (s *Server) saveService(w http.ResponseWriter, r *http.Request) {
 	refuse := func(status int, msg string) {
 		s.render(w, r, status, views.ServiceForm(s.serviceFormPage(w, r, "Edit "+st.Name, href, href, f, msg)))
 	}
+	if len(f.errs) == 0 {
+		msg, err := s.shareRuleProblem(r, st, ps)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if msg != "" {
+			f.errs["share_rule"] = msg
+		}
+	}
 	if len(f.errs) > 0 {
 		refuse(http.StatusUnprocessableEntity, "The service was not saved. Check the fields marked below.")
 		return
@@ -390,4 +400,36 @@ func (s *Server) addDefaultServices(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, "success", "Palisade's common services have been added as proposals. Check their prices and enrol members.")
 	http.Redirect(w, r, "/consortium/services", http.StatusSeeOther)
+}
+
+// shareRuleProblem says why a sharing rule cannot split the cost among
+// the members already taking the service (every one of them lacks the
+// figure it divides by), so a coordinator learns it when choosing the
+// rule, not from a broken table later; "" when the rule works.
+func (s *Server) shareRuleProblem(r *http.Request, st store.Service, ps pooling.Service) (string, error) {
+	v := visitOf(r)
+	ctx := r.Context()
+	cycle, err := s.store.CurrentCycle(ctx, v.consortium.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil // no cycle yet: nothing to plan
+	}
+	if err != nil {
+		return "", err
+	}
+	state := poolingState{cc: cycleComparison{cycle: cycle}}
+	if err := s.analyse(ctx, v.consortium, &state.cc); err != nil {
+		return "", err
+	}
+	if err := s.fillPooling(ctx, v.consortium.ID, &state); err != nil {
+		return "", err
+	}
+	enrolled := state.enrolled(st.ID)
+	if len(enrolled) == 0 {
+		return "", nil
+	}
+	var noBasis *pooling.NoBasisError
+	if _, err := pooling.SplitService(ps, enrolled); errors.As(err, &noBasis) {
+		return "The members taking part cannot share the cost this way: " + noBasis.Error() + " (figures are entered on the Members page).", nil
+	}
+	return "", nil
 }

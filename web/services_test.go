@@ -297,3 +297,33 @@ func TestAddDefaultServices(t *testing.T) {
 		}
 	}
 }
+
+// Choosing a sharing rule the members taking part have no figures for is
+// refused on the form, and the service keeps its rule.
+func TestShareRuleRefusedWithoutBasis(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ctx := context.Background()
+	coord := ts.signIn(t, coordinatorEmail)
+	svc := ts.service(t, "tabletop") // equal shares
+	noPop, err := ts.st.CreateMember(ctx, store.System, store.Member{ConsortiumID: ts.consortium.ID, Name: "911 Authority", Slug: "911-authority", Kind: "special-district"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("/consortium/services/%d", svc.ID)
+	wantRedirect(t, "enrol", coord.post(t, page+"/enrolments", url.Values{"member": {strconv.FormatInt(noPop, 10)}}), page)
+	form := formOfService(ts.service(t, "tabletop"))
+	post := url.Values{"version": {strconv.Itoa(form.version)}}
+	for k, v := range form.vals {
+		post.Set(k, v)
+	}
+	post.Set("share_rule", "population")
+	res := coord.post(t, page, post)
+	wantStatus(t, "population rule without populations", res, http.StatusUnprocessableEntity)
+	wantContains(t, "population rule without populations", res, "cannot share the cost this way: no member has a population entered")
+	if got := ts.service(t, "tabletop"); got.ShareRule != "equal" || got.Version != svc.Version {
+		t.Errorf("the refused rule was saved: %q version %d", got.ShareRule, got.Version)
+	}
+	post.Set("share_rule", "equal")
+	wantRedirect(t, "equal shares", coord.post(t, page, post), page)
+}
