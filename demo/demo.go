@@ -162,7 +162,7 @@ func Load(ctx context.Context, st *store.Store, cat *frameworks.Catalog, scale *
 			}
 		}
 	}
-	return nil
+	return certify(ctx, st, act, cur, ids)
 }
 
 // demoLink is an interconnection between two demo members, by their

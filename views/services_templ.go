@@ -1586,7 +1586,7 @@ func PoolingShow(v PoolingPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 146, "</section><section aria-labelledby=\"optimiser-heading\"><h2 id=\"optimiser-heading\">Best plans for a budget</h2><p>Palisade tries the services for the members each one would help, and picks, step by step, the one that closes the most weighted gap below the baseline per dollar until the budget is spent. It is a good plan, not always the best one possible: check it.</p><form method=\"get\" action=\"/consortium/pooling\" novalidate><input type=\"hidden\" name=\"plan\" value=\"1\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 146, "</section><section aria-labelledby=\"optimiser-heading\"><h2 id=\"optimiser-heading\">Best plans for a budget</h2><p>Palisade tries the services for the members each one would help, and picks, step by step, the one that closes the most weighted gap below the baseline per dollar until the budget is spent. It is a good plan, not always the best one possible: check it. Plans start from today's answers, so a service already running is weighed as if it were bought anew: pin the services you will keep.</p><form method=\"get\" action=\"/consortium/pooling\" novalidate><input type=\"hidden\" name=\"plan\" value=\"1\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -144,10 +144,10 @@ func (s *Server) consortiumWeights(ctx context.Context, consortiumID int64) (map
 	return weights, nil
 }
 
-// helpsByMember says, per member, how many answers below the baseline the
-// service would lift if the member took it, as a phrase ("would lift 2 of
-// its answers below the baseline"); members it would not help are left
-// out. It asks the domain's projection with everyone enrolled, so the page
+// helpsByMember says, per member, what the service would lift if the
+// member took it, as a phrase ("would lift 2 answers below the baseline and
+// would cover 1 question not answered yet"); members it would not help are
+// left out. It asks the domain's projection with everyone enrolled, so the page
 // and the plans agree on what "helps" means.
 func (s *Server) helpsByMember(svc pooling.Service, members []pooling.Member, baseline int) (map[int64]string, error) {
 	ids := make([]int64, len(members))
@@ -160,17 +160,24 @@ func (s *Server) helpsByMember(svc pooling.Service, members []pooling.Member, ba
 	}
 	out := map[int64]string{}
 	for _, mp := range proj.Members {
-		n := 0
+		below, unanswered := 0, 0
 		for _, u := range mp.Uplifts {
-			if u.From < baseline {
-				n++
+			switch {
+			case u.From == 0:
+				unanswered++
+			case u.From < baseline:
+				below++
 			}
 		}
-		switch {
-		case n == 1:
-			out[mp.MemberID] = "would lift 1 of its answers below the baseline"
-		case n > 1:
-			out[mp.MemberID] = fmt.Sprintf("would lift %d of its answers below the baseline", n)
+		var parts []string
+		if below > 0 {
+			parts = append(parts, fmt.Sprintf("would lift %s below the baseline", plural(below, "answer", "answers")))
+		}
+		if unanswered > 0 {
+			parts = append(parts, fmt.Sprintf("would cover %s not answered yet", plural(unanswered, "question", "questions")))
+		}
+		if len(parts) > 0 {
+			out[mp.MemberID] = strings.Join(parts, " and ")
 		}
 	}
 	return out, nil
@@ -271,4 +278,12 @@ func signedChange(a, b assessments.Value) string {
 func shareProblem(e *pooling.NoBasisError) string {
 	msg := e.Error()
 	return "The cost cannot be shared: " + msg + "."
+}
+
+// plural is "1 answer" or "3 answers".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
