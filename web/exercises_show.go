@@ -266,6 +266,10 @@ func (s *Server) deleteExercise(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	if !confirmed(r) {
+		s.renderError(w, r, http.StatusUnprocessableEntity, "The exercise was not deleted: tick “Yes, delete this exercise and its findings” first. Go back to try again.")
+		return
+	}
 	err := s.store.DeleteExercise(r.Context(), v.actor(s, r), v.consortium.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.renderError(w, r, http.StatusNotFound, "There is no such exercise. It may have been deleted already.")

@@ -488,7 +488,7 @@ func TestTabletopExercises(t *testing.T) {
 		t.Fatal(err)
 	}
 	theirs, _ := ts.st.ExercisesOfConsortium(ctx, other)
-	wantStatus(t, "delete another consortium's exercise", coord.post(t, fmt.Sprintf("/consortium/exercises/%d/delete", otherEx), url.Values{}),
+	wantStatus(t, "delete another consortium's exercise", coord.post(t, fmt.Sprintf("/consortium/exercises/%d/delete", otherEx), url.Values{"confirm": {"yes"}}),
 		http.StatusNotFound)
 	wantStatus(t, "mark another consortium's finding", coord.post(t, fmt.Sprintf("/consortium/findings/%d", theirs[0].Findings[0].ID),
 		url.Values{"status": {"done"}}), http.StatusNotFound)
@@ -498,11 +498,15 @@ func TestTabletopExercises(t *testing.T) {
 
 	// Deleting.
 	del := fmt.Sprintf("/consortium/exercises/%d/delete", ex.ID)
-	wantRedirect(t, "delete", coord.post(t, del, url.Values{}), "/consortium/exercises")
+	wantStatus(t, "delete without ticking the box", coord.post(t, del, url.Values{}), http.StatusUnprocessableEntity)
+	if got, _ := ts.st.ExercisesOfConsortium(ctx, ts.consortium.ID); len(got) != before+1 {
+		t.Errorf("an unconfirmed delete removed the exercise")
+	}
+	wantRedirect(t, "delete", coord.post(t, del, url.Values{"confirm": {"yes"}}), "/consortium/exercises")
 	if got, _ := ts.st.ExercisesOfConsortium(ctx, ts.consortium.ID); len(got) != before {
 		t.Errorf("%d exercises after deleting; want %d", len(got), before)
 	}
-	wantStatus(t, "delete again", coord.post(t, del, url.Values{}), http.StatusNotFound)
+	wantStatus(t, "delete again", coord.post(t, del, url.Values{"confirm": {"yes"}}), http.StatusNotFound)
 	wantStatus(t, "delete exercise abc", coord.post(t, "/consortium/exercises/abc/delete", url.Values{}), http.StatusNotFound)
 }
 
@@ -603,5 +607,5 @@ func TestServiceAgreements(t *testing.T) {
 	if n := len(agreements()); n != 1 {
 		t.Errorf("%d agreements after deleting one; want 1", n)
 	}
-	wantStatus(t, "delete again", coord.post(t, del, url.Values{}), http.StatusNotFound)
+	wantStatus(t, "delete again", coord.post(t, del, url.Values{"confirm": {"yes"}}), http.StatusNotFound)
 }

@@ -361,7 +361,11 @@ func (s *Server) saveService(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) deleteService(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.serviceOfURL(w, r)
-	if !ok {
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	if !confirmed(r) {
+		s.renderError(w, r, http.StatusUnprocessableEntity, "The service was not deleted: tick “Yes, delete this service, its enrolments and its agreements” first. Go back to try again.")
 		return
 	}
 	v := visitOf(r)
@@ -433,3 +437,8 @@ func (s *Server) shareRuleProblem(r *http.Request, st store.Service, ps pooling.
 	}
 	return "", nil
 }
+
+// confirmed reports whether a destructive form's "Yes, delete" box was
+// ticked: deleting a service or an exercise takes its enrolments,
+// agreements or findings with it, so one stray click must not do it.
+func confirmed(r *http.Request) bool { return r.PostForm.Get("confirm") == "yes" }

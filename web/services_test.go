@@ -327,3 +327,22 @@ func TestShareRuleRefusedWithoutBasis(t *testing.T) {
 	post.Set("share_rule", "equal")
 	wantRedirect(t, "equal shares", coord.post(t, page, post), page)
 }
+
+// Deleting a service takes its enrolments and agreements with it, so it
+// needs the box ticked.
+func TestDeleteServiceNeedsConfirmation(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	coord := ts.signIn(t, coordinatorEmail)
+	svc := ts.service(t, "threat-intel")
+	del := fmt.Sprintf("/consortium/services/%d/delete", svc.ID)
+	wantStatus(t, "delete without ticking", coord.post(t, del, url.Values{}), http.StatusUnprocessableEntity)
+	if len(enrolledIn(t, ts, svc.ID)) != 12 {
+		t.Fatalf("an unconfirmed delete touched the enrolments")
+	}
+	wantRedirect(t, "delete", coord.post(t, del, url.Values{"confirm": {"yes"}}), "/consortium/services")
+	if got := enrolledIn(t, ts, svc.ID); len(got) != 0 {
+		t.Errorf("enrolments left after deleting the service: %v", got)
+	}
+	wantStatus(t, "the deleted service", coord.get(t, fmt.Sprintf("/consortium/services/%d", svc.ID)), http.StatusNotFound)
+}
