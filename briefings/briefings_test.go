@@ -519,3 +519,34 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+// With the previous cycle's comparison, the summary says what changed,
+// with figures computed from that comparison; without it, nothing.
+func TestConsortiumBriefingChangeSinceLastCycle(t *testing.T) {
+	f := newFixture(12)
+	b := f.consortium("A4", true)
+	prev := assessments.Compare(f.cat, f.previous, 5)
+	b.Previous, b.PreviousCycle = prev, "FY2025"
+	pdf := mustWrite(t, func(w *bytes.Buffer) error { return WriteConsortium(w, b) })
+	text, _, _ := checkPDF(t, pdf, "A4", 6, 15, "Consortium cybersecurity briefing: "+testConsortium+", "+testCycle, testConsortium)
+	if text != "" {
+		want := fmt.Sprintf("Since FY2025 the median member has gone from %s to %s overall", num(prev.Overall.Median), num(f.cmp.Overall.Median))
+		if !strings.Contains(squash(text), want) {
+			t.Errorf("the summary lacks %q", want)
+		}
+		if !strings.Contains(text, "Median then") {
+			t.Error("no table of change per function")
+		}
+	}
+
+	b.Previous = nil
+	pdf = mustWrite(t, func(w *bytes.Buffer) error { return WriteConsortium(w, b) })
+	if text, _, _ := checkPDF(t, pdf, "A4", 6, 15, "Consortium cybersecurity briefing: "+testConsortium+", "+testCycle, testConsortium); strings.Contains(text, "Change since") {
+		t.Error("a change section without a previous cycle")
+	}
+
+	b.Previous = &assessments.Comparison{CatalogID: "other"}
+	if err := WriteConsortium(&bytes.Buffer{}, b); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a previous comparison of another catalog: %v; want ErrInvalid", err)
+	}
+}

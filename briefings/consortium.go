@@ -76,6 +76,8 @@ func newConsortiumWriter(b ConsortiumBriefing) (*consortiumWriter, error) {
 		return nil, wrapInvalid("the comparison is of catalog %q, not %q", b.Comparison.CatalogID, b.Catalog.ID)
 	case b.Baseline != 0 && b.Baseline != b.Weakest.Baseline:
 		return nil, wrapInvalid("baseline %d differs from the weakest-link report's %d", b.Baseline, b.Weakest.Baseline)
+	case b.Previous != nil && (b.Previous.CatalogID != b.Catalog.ID || len(b.Previous.Functions) != len(b.Comparison.Functions)):
+		return nil, wrapInvalid("the previous cycle's comparison is of another catalog")
 	case !b.Comparison.Overall.OK():
 		return nil, wrapNoScore("no member of %s has a scored assessment in cycle %s", consortium, cycle)
 	}
@@ -212,6 +214,8 @@ func (c *consortiumWriter) summary() {
 		{"Members below baseline", 0.2, "C", 0}, {"With a score", 0.15, "C", 0},
 	}, rows, tableStyle{Bold: func(r int) bool { return r == len(rows)-1 }})
 
+	c.change()
+
 	d.subheading("The weakest links", 20)
 	subs := c.weakestSubcategories()
 	if len(subs) == 0 {
@@ -270,6 +274,37 @@ func floorText(s *frameworks.Scale, v assessments.Value) string {
 
 // belowInFunction counts members whose score on function fi is below the
 // baseline.
+// change compares the cycle with the previous one, when there is one
+// with scores: the median and the lowest member per function and overall,
+// and how many members are below the baseline. Members can differ between
+// cycles (one joined, one did not take part), so these are figures of the
+// consortium as it was each time, not of the same members.
+func (c *consortiumWriter) change() {
+	prev := c.b.Previous
+	if prev == nil || !prev.Overall.OK() {
+		return
+	}
+	d, cm := c.d, c.cmp
+	name := oneLine(c.b.PreviousCycle)
+	if name == "" {
+		name = "the previous cycle"
+	}
+	d.subheading("Change since "+name, 25)
+	was, now := prev.Overall, cm.Overall
+	d.para(fmt.Sprintf("Since %s the median member has gone from %s to %s overall and the lowest member from %s to %s; members below the baseline went from %d to %d. These are the consortium as it was in each cycle: members who joined or did not take part change them too.",
+		name, num(was.Median), num(now.Median), num(was.Min), num(now.Min), belowOverall(prev, c.baseline), belowOverall(cm, c.baseline)))
+	rows := [][]string{}
+	for i, f := range cm.Functions {
+		p := prev.Functions[i]
+		rows = append(rows, []string{f.Name, statScore(p.Stats, p.Median), statScore(f.Stats, f.Median), statScore(p.Stats, p.Min), statScore(f.Stats, f.Min)})
+	}
+	rows = append(rows, []string{"Overall", statScore(was, was.Median), statScore(now, now.Median), statScore(was, was.Min), statScore(now, now.Min)})
+	d.table([]column{
+		{"Function", 0.32, "L", 0}, {"Median then", 0.17, "C", 0}, {"Median now", 0.17, "C", 0},
+		{"Lowest then", 0.17, "C", 0}, {"Lowest now", 0.17, "C", 0},
+	}, rows, tableStyle{Bold: func(r int) bool { return r == len(rows)-1 }})
+}
+
 func (c *consortiumWriter) belowInFunction(fi int) int {
 	n := 0
 	for _, m := range c.cmp.Members {
@@ -282,10 +317,14 @@ func (c *consortiumWriter) belowInFunction(fi int) int {
 	return n
 }
 
-func (c *consortiumWriter) belowOverall() int {
+func (c *consortiumWriter) belowOverall() int { return belowOverall(c.cmp, c.baseline) }
+
+// belowOverall counts the members of a comparison whose overall score is
+// below the baseline.
+func belowOverall(cm *assessments.Comparison, baseline int) int {
 	n := 0
-	for _, m := range c.cmp.Members {
-		if s := m.Result.Overall.Score; s.OK && s.V < float64(c.baseline) {
+	for _, m := range cm.Members {
+		if s := m.Result.Overall.Score; s.OK && s.V < float64(baseline) {
 			n++
 		}
 	}

@@ -132,6 +132,11 @@ type ConsortiumBriefing struct {
 	// Links are the consortium's interconnections; without them the
 	// interconnection section is left out.
 	Links []assessments.Link
+	// Previous is the comparison of the previous cycle (same catalog),
+	// PreviousCycle its name; nil leaves out "Change since" in the
+	// summary.
+	Previous      *assessments.Comparison
+	PreviousCycle string
 	// Pooling is the recommended plan of pooled services and the services
 	// members are enrolled in today (see pooling.go). Nil: the section is
 	// left out (the consortium has no shared service).

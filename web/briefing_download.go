@@ -161,6 +161,17 @@ func (s *Server) downloadConsortiumBriefing(w http.ResponseWriter, r *http.Reque
 	b := briefings.ConsortiumBriefing{Consortium: v.consortium.Name, Cycle: cc.cycle.Name, Generated: s.now(), PageSize: pageSize(r),
 		Catalog: s.catalog, Scale: s.scale, Baseline: v.consortium.DefaultTarget, Comparison: cc.cmp, Weakest: wl,
 		Opportunities: wl.Opportunities(10), Names: names, Named: named, Statuses: statuses, Links: links}
+	if prev, ok, err := s.previousCycle(r, v.consortium.ID, cc.cycle); err != nil {
+		s.serverError(w, r, err)
+		return
+	} else if ok {
+		pc := cycleComparison{cycle: prev}
+		if err := s.analyse(ctx, v.consortium, &pc); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		b.Previous, b.PreviousCycle = pc.cmp, prev.Name
+	}
 	ps, err := s.briefingPooling(ctx, v.consortium.ID, cc)
 	if err != nil {
 		s.serverError(w, r, err)

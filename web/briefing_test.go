@@ -72,6 +72,9 @@ func TestBoardBriefingsDownload(t *testing.T) {
 	if ok && strings.Contains(anonymous, "Cascade County") {
 		t.Error("the anonymised consortium briefing names Cascade County")
 	}
+	if ok && (!strings.Contains(anonymous, "Change since FY2025") || !strings.Contains(anonymous, "Median then")) {
+		t.Error("the consortium briefing has no change since the previous cycle")
+	}
 	res = coord.get(t, "/consortium/briefing.pdf?names=named&size=letter")
 	wantPDF(t, "named consortium briefing", res)
 	if text, ok := pdfText(t, res.body); ok && !strings.Contains(text, "Cascade County") {
