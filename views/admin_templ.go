@@ -674,7 +674,7 @@ func AccountsShow(v AccountsPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "</tbody></table></div><section aria-labelledby=\"invite-heading\"><h2 id=\"invite-heading\">Invite someone</h2><p>The invitation is a link that works once, for 7 days. The person chooses their own password.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "</tbody></table></div><section aria-labelledby=\"invite-heading\"><h2 id=\"invite-heading\">Invite someone</h2><p>The invitation is a link that works once, for 7 days. The person chooses their own password. If the email already has an account, the role is added to it instead, and the person is asked to sign in again.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

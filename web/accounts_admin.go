@@ -114,10 +114,22 @@ func (s *Server) createInvitation(w http.ResponseWriter, r *http.Request) {
 	case role == accounts.Coordinator && grant.MemberID != 0:
 		errs["member"] = "A coordinator works for the whole consortium. Choose \"Whole consortium\"."
 	}
+	// Someone who already has an account (in this consortium or another)
+	// gets the role added to it instead of an invitation: one person can be
+	// the IT lead of a member and a board official, say.
+	var existing *store.User
 	if errs["email"] == "" {
-		if _, err := s.store.UserByEmail(ctx, vals["email"]); err == nil {
-			errs["email"] = "This person already has an account."
-		} else if !errors.Is(err, store.ErrNotFound) {
+		u, err := s.store.UserByEmail(ctx, vals["email"])
+		switch {
+		case err == nil:
+			existing = &u
+			if msg, err := s.grantProblem(r, u, grant); err != nil {
+				s.serverError(w, r, err)
+				return
+			} else if msg != "" && len(errs) == 0 {
+				errs["email"] = msg
+			}
+		case !errors.Is(err, store.ErrNotFound):
 			s.serverError(w, r, err)
 			return
 		}
@@ -129,6 +141,15 @@ func (s *Server) createInvitation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.render(w, r, http.StatusUnprocessableEntity, views.AccountsShow(p))
+		return
+	}
+	if existing != nil {
+		if err := s.store.AddGrant(ctx, v.actor(s, r), existing.ID, grant); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.setFlash(w, "success", existing.Email+" already had an account: the role "+role.Label()+" has been added to it. They will be asked to sign in again.")
+		http.Redirect(w, r, "/admin/accounts", http.StatusSeeOther)
 		return
 	}
 	token, hash, err := accounts.NewToken()
@@ -145,6 +166,25 @@ func (s *Server) createInvitation(w http.ResponseWriter, r *http.Request) {
 	link := s.baseURL(r) + "/invite?token=" + token
 	s.showLink(w, r, link, "Invitation for "+vals["email"]+" as "+role.Label()+":", vals["email"], "Your invitation to Palisade",
 		"You have been invited to Palisade by "+v.user.Name+". Open this link to choose your password (it works once, for 7 days):\n\n"+link)
+}
+
+// grantProblem says why a role cannot be added to an existing account:
+// it has it already, or the account is disabled (enable it first, on
+// purpose). "" when the role can be added.
+func (s *Server) grantProblem(r *http.Request, u store.User, g accounts.Grant) (string, error) {
+	if u.Disabled {
+		return "This person's account is disabled. Enable it in the table above first, then add the role.", nil
+	}
+	grants, err := s.store.GrantsOfUser(r.Context(), u.ID)
+	if err != nil {
+		return "", err
+	}
+	for _, have := range grants {
+		if have == g {
+			return "This person already has this role.", nil
+		}
+	}
+	return "", nil
 }
 
 // showLink shows a freshly made one-time link on the accounts page, and

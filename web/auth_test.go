@@ -472,10 +472,18 @@ func TestInvitation(t *testing.T) {
 		t.Errorf("a used invitation signed someone in")
 	}
 
-	// The same person cannot be invited twice; refused forms keep values.
+	// Inviting someone who has an account adds the role to it (and ends
+	// their sessions); the same role twice is refused. Refused forms keep
+	// values.
 	res = coord.post(t, "/admin/invitations", url.Values{"email": {"jordan@pinehollow.gov"}, "name": {"Jordan"}, "role": {"board"}})
-	wantStatus(t, "invite an existing account", res, http.StatusUnprocessableEntity)
-	wantContains(t, "invite an existing account", res, "This person already has an account.")
+	wantRedirect(t, "invite an existing account", res, "/admin/accounts")
+	wantContains(t, "role added", coord.get(t, "/admin/accounts"), "already had an account: the role")
+	if grants, err := ts.st.GrantsOfUser(t.Context(), u.ID); err != nil || len(grants) != 2 {
+		t.Errorf("Jordan's roles after adding one: %v %v", grants, err)
+	}
+	res = coord.post(t, "/admin/invitations", url.Values{"email": {"jordan@pinehollow.gov"}, "name": {"Jordan"}, "role": {"board"}})
+	wantStatus(t, "the same role again", res, http.StatusUnprocessableEntity)
+	wantContains(t, "the same role again", res, "This person already has this role.")
 	res = coord.post(t, "/admin/invitations", url.Values{"email": {"casey@pinehollow.gov"}, "name": {"Casey"}, "role": {"it_lead"}})
 	wantStatus(t, "invite an IT lead without a member", res, http.StatusUnprocessableEntity)
 	wantContains(t, "invite an IT lead without a member", res, "An IT lead belongs to one member.", `value="casey@pinehollow.gov"`)
