@@ -58,16 +58,14 @@ func (s *Server) downloadMemberBriefing(w http.ResponseWriter, r *http.Request) 
 		PageSize: pageSize(r), Catalog: s.catalog, Scale: s.scale, Baseline: a.consortium.DefaultTarget,
 		Result: assessments.Score(s.catalog, answers, a.consortium.DefaultTarget),
 		Gaps:   assessments.Gaps(s.catalog, answers, a.consortium.DefaultTarget)}
+	// Other members are always under anonymous labels here, even when the
+	// consortium shares names with IT leads on screen: a member briefing
+	// goes into a council's public meeting packet (docs/briefings.md).
 	ids := make([]int64, len(cc.members))
-	names := map[int64]string{}
 	for i, m := range cc.members {
 		ids[i] = m.ID
-		names[m.ID] = m.Name
 	}
 	labels := assessments.AnonymousLabels(ids, a.cycle.AnonSeed)
-	if a.consortium.ShareNames {
-		labels = names
-	}
 	labels[a.member.ID] = a.member.Name
 	if err := b.SetComparison(cc.cmp, a.member.ID, labels); err != nil {
 		s.serverError(w, r, err)

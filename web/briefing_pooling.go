@@ -149,7 +149,7 @@ func (s *Server) memberPooling(ps poolingState, memberID int64, baseline int) *b
 		enrolled := ps.enrolled(st.ID)
 		if state[st.ID] == store.EnrolmentEnrolled {
 			u := briefings.ServiceShare{Name: st.Name, Status: st.Status}
-			if sh, ok := briefingShare(svc, enrolled, memberID); ok {
+			if sh, ok := memberShare(svc, enrolled, memberID); ok {
 				u.Share, u.Alone = sh.Amount, sh.Alone
 				out.TotalShare += sh.Amount
 			} else {
@@ -175,7 +175,7 @@ func (s *Server) memberPooling(ps poolingState, memberID int64, baseline int) *b
 			continue
 		}
 		sg := briefings.ServiceSuggestion{Name: st.Name, Status: st.Status, Subcategories: subs, Requested: state[st.ID] == store.EnrolmentRequested}
-		if sh, ok := briefingShare(svc, append(slices.Clone(enrolled), self), memberID); ok {
+		if sh, ok := memberShare(svc, append(slices.Clone(enrolled), self), memberID); ok {
 			sg.EstimatedShare = sh.Amount
 		} else {
 			sg.ShareUnknown = true
@@ -188,16 +188,6 @@ func (s *Server) memberPooling(ps poolingState, memberID int64, baseline int) *b
 		return cmp.Compare(len(b.Subcategories), len(a.Subcategories))
 	})
 	return out
-}
-
-// briefingShare is one member's share of a service among the members
-// given; not ok when the domain cannot split it (no basis for the rule).
-func briefingShare(svc pooling.Service, members []pooling.Member, memberID int64) (pooling.Share, bool) {
-	alloc, err := pooling.SplitService(svc, members)
-	if err != nil {
-		return pooling.Share{}, false
-	}
-	return alloc.Share(memberID)
 }
 
 // memberExercises are the tabletop exercises of a member, newest first,

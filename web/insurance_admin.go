@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"palisade/store"
@@ -16,36 +14,19 @@ const (
 	maxIncentiveDollars = 10_000_000
 )
 
-// incentivePattern is an amount in dollars with at most two decimals, once
-// a leading "$" and thousands separators are taken out.
-var incentivePattern = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,2})?$`)
-
 // parseIncentive reads an incentive in dollars ("2500", "2,500.00",
 // "$2500.5") as cents; the message says what is wrong otherwise.
 func parseIncentive(raw string) (int64, string) {
-	s := strings.TrimSpace(raw)
-	if s == "" {
+	if strings.TrimSpace(raw) == "" {
 		return 0, "Enter an amount in dollars, or 0 when the tier earns nothing."
 	}
-	s = strings.TrimPrefix(s, "$")
-	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+	cents, ok := parseDollars(raw)
+	switch {
+	case !ok:
+		return 0, "Enter an amount in dollars with at most two decimals after a point, like 2500 or 2,500.50."
+	case cents < 0:
 		return 0, "The incentive cannot be negative: enter 0 or more."
-	}
-	s = strings.ReplaceAll(s, ",", "")
-	if !incentivePattern.MatchString(s) {
-		return 0, "Enter an amount in dollars with at most two decimals, like 2500 or 2500.00."
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	d, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || d > maxIncentiveDollars {
-		return 0, "The incentive can be at most $10,000,000.00."
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	c, _ := strconv.ParseInt(frac, 10, 64)
-	cents := d*100 + c
-	if cents > maxIncentiveDollars*100 {
+	case cents > maxIncentiveDollars*100:
 		return 0, "The incentive can be at most $10,000,000.00."
 	}
 	return cents, ""

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"palisade/accounts"
 	"palisade/pooling"
@@ -89,10 +90,12 @@ func (s *Server) showMemberServices(w http.ResponseWriter, r *http.Request) {
 }
 
 // memberShare is one member's share of a service among the members given;
-// not ok when the rule has nothing to divide by.
+// not ok when the rule cannot say it: nobody has the figure it divides by,
+// or this member lacks it (it would show as $0.00, which is not its share
+// but a figure missing on the Members page).
 func memberShare(svc pooling.Service, members []pooling.Member, memberID int64) (pooling.Share, bool) {
 	alloc, err := pooling.SplitService(svc, members)
-	if err != nil {
+	if err != nil || slices.Contains(alloc.NoBasis, memberID) {
 		return pooling.Share{}, false
 	}
 	return alloc.Share(memberID)

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"palisade/assessments"
 	"palisade/pooling"
@@ -128,4 +131,42 @@ func money(cents int64) string {
 		out = "−" + out
 	}
 	return out
+}
+
+// dollarsPattern is an amount in dollars as people type it: digits with
+// commas only between groups of three ("12,500"), and at most two decimals
+// after a point. A comma anywhere else ("2,50", a decimal comma) is
+// refused rather than guessed at.
+var dollarsPattern = regexp.MustCompile(`^(\d{1,3}(,\d{3})+|\d{1,12})(\.\d{1,2})?$`)
+
+// parseDollars reads an amount typed in dollars ("1,200", "$99.50",
+// "-5") as cents; empty is 0. A minus sign is read, so that the caller can
+// say that the amount cannot be negative; callers set their own maximum.
+func parseDollars(raw string) (int64, bool) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return 0, true
+	}
+	neg := false
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		neg, s = true, rest
+	} else if rest, ok := strings.CutPrefix(s, "−"); ok {
+		neg, s = true, rest
+	}
+	s = strings.TrimSpace(strings.TrimPrefix(s, "$"))
+	if !dollarsPattern.MatchString(s) {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(strings.ReplaceAll(s, ",", ""), ".")
+	d, err := strconv.ParseInt(whole, 10, 64) // at most 12 digits: no overflow
+	if err != nil {
+		return 0, false
+	}
+	frac = (frac + "00")[:2]
+	c, _ := strconv.ParseInt(frac, 10, 64)
+	cents := d*100 + c
+	if neg {
+		cents = -cents
+	}
+	return cents, true
 }

@@ -106,7 +106,7 @@ func (s *Server) optimiserForm(r *http.Request, p *views.PoolingPage, ps pooling
 func (s *Server) runOptimiser(r *http.Request, p *views.PoolingPage, ps poolingState, services []pooling.Service, weights map[string]int) {
 	v := visitOf(r)
 	budget, ok := parseDollars(p.Budget.Value)
-	if !ok || budget < 0 {
+	if !ok || budget < 0 || budget > maxDollars*100 {
 		p.Budget.Error = "Enter the budget in dollars, like 40000 or 40,000.00."
 		p.OptError = "The plans were not computed. Check the budget."
 		return

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -80,24 +79,6 @@ func centsText(c int64) string {
 	return fmt.Sprintf("%d.%02d", c/100, c%100)
 }
 
-// parseDollars reads an amount typed in dollars ("1,200", "$99.50") as
-// cents. Empty is 0. A minus sign is read, so that the domain's check can
-// say that a cost cannot be negative.
-func parseDollars(s string) (int64, bool) {
-	s = strings.TrimSpace(strings.NewReplacer(",", "", "$", "", " ", "").Replace(s))
-	if s == "" {
-		return 0, true
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxDollars {
-		return 0, false
-	}
-	if _, frac, ok := strings.Cut(s, "."); ok && len(frac) > 2 {
-		return 0, false // not a number of cents
-	}
-	return int64(math.Round(f * 100)), true
-}
-
 // parseServiceForm reads the posted form into a service and the form to
 // re-show. Text that is not a number is an error here; everything else is
 // checked by pooling.CheckService.
@@ -118,8 +99,11 @@ func (s *Server) parseServiceForm(r *http.Request, key string) (pooling.Service,
 	cents := map[string]int64{}
 	for _, m := range serviceMoneyFields {
 		c, ok := parseDollars(f.vals[m.name])
-		if !ok {
-			f.errs[m.name] = "Enter an amount in dollars, like 1200 or 1,200.50."
+		switch {
+		case !ok:
+			f.errs[m.name] = "Enter an amount in dollars with at most two decimals after a point, like 1200 or 1,200.50."
+		case c > maxDollars*100:
+			f.errs[m.name] = "Enter at most $1,000,000,000 a year."
 		}
 		cents[m.name] = c
 	}
