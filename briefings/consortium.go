@@ -272,8 +272,6 @@ func floorText(s *frameworks.Scale, v assessments.Value) string {
 	return levelText(s, int(v.V))
 }
 
-// belowInFunction counts members whose score on function fi is below the
-// baseline.
 // change compares the cycle with the previous one, when there is one
 // with scores: the median and the lowest member per function and overall,
 // and how many members are below the baseline. Members can differ between
@@ -305,6 +303,8 @@ func (c *consortiumWriter) change() {
 	}, rows, tableStyle{Bold: func(r int) bool { return r == len(rows)-1 }})
 }
 
+// belowInFunction counts members whose score on function fi is below the
+// baseline.
 func (c *consortiumWriter) belowInFunction(fi int) int {
 	n := 0
 	for _, m := range c.cmp.Members {

@@ -157,6 +157,10 @@ func (s *Server) deleteServiceAgreement(w http.ResponseWriter, r *http.Request) 
 		s.notFound(w, r)
 		return
 	}
+	if !confirmed(r) {
+		s.renderError(w, r, http.StatusUnprocessableEntity, "The agreement was not deleted: tick “Yes, delete” next to it first. Go back to try again.")
+		return
+	}
 	all, err := s.store.AgreementsOfConsortium(r.Context(), v.consortium.ID)
 	if err != nil {
 		s.serverError(w, r, err)

@@ -244,7 +244,7 @@ func (s *Server) createExercise(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.setFlash(w, "success", fmt.Sprintf("Exercise recorded: %s, with %d findings.", e.Title, len(e.Findings)))
+	s.setFlash(w, "success", fmt.Sprintf("Exercise recorded: %s, with %s.", e.Title, plural(len(e.Findings), "finding", "findings")))
 	http.Redirect(w, r, "/consortium/exercises", http.StatusSeeOther)
 }
 

@@ -603,7 +603,11 @@ func TestServiceAgreements(t *testing.T) {
 	wantStatus(t, "board deletes an agreement", board.post(t, fmt.Sprintf("/consortium/agreements/%d/delete", a.ID), url.Values{}), http.StatusForbidden)
 
 	del := fmt.Sprintf("/consortium/agreements/%d/delete", a.ID)
-	wantRedirect(t, "delete agreement", coord.post(t, del, url.Values{}), base)
+	wantStatus(t, "delete agreement without ticking the box", coord.post(t, del, url.Values{}), http.StatusUnprocessableEntity)
+	if n := len(agreements()); n != 2 {
+		t.Errorf("%d agreements after an unconfirmed delete; want 2", n)
+	}
+	wantRedirect(t, "delete agreement", coord.post(t, del, url.Values{"confirm": {"yes"}}), base)
 	if n := len(agreements()); n != 1 {
 		t.Errorf("%d agreements after deleting one; want 1", n)
 	}
