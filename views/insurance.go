@@ -56,6 +56,9 @@ type InsuranceFix struct {
 // InsuranceTierForm sets the name and incentive of each tier.
 type InsuranceTierForm struct {
 	Error string
+	// Base identifies the tiers as the form shows them, so a save made
+	// over someone else's change is refused (see saveInsuranceTiers).
+	Base  string
 	Tiers []InsuranceTierFields
 }
 

@@ -1,9 +1,13 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strings"
 
+	"palisade/pooling"
 	"palisade/store"
 	"palisade/views"
 )
@@ -46,6 +50,14 @@ func (s *Server) saveInsuranceTiers(w http.ResponseWriter, r *http.Request) {
 	}
 	vals := map[string]string{}
 	errs := map[string]string{}
+	formErr, status := "The tiers were not saved. Please correct the fields marked below.", http.StatusUnprocessableEntity
+	if r.PostForm.Get("base") != tiersStamp(cl) {
+		// Someone saved the tiers after this form was opened: refuse, show
+		// theirs in the table and these values in the form; saving again
+		// keeps these (the form now carries the current stamp).
+		formErr, status = "Someone else changed the tiers while you were editing. Their values are in the table of tiers above; yours are in the form below and were not saved. Save again to keep yours.", http.StatusConflict
+		errs[""] = formErr
+	}
 	tiers := make([]store.InsuranceTier, 0, len(cl.Tiers))
 	for _, t := range cl.Tiers {
 		name, inc := insuranceTierField(t.Number, "name"), insuranceTierField(t.Number, "incentive")
@@ -63,12 +75,12 @@ func (s *Server) saveInsuranceTiers(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		p, err := s.insurancePage(w, r, st, vals, errs, "The tiers were not saved. Please correct the fields marked below.")
+		p, err := s.insurancePage(w, r, st, vals, errs, formErr)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, views.InsuranceShow(p))
+		s.render(w, r, status, views.InsuranceShow(p))
 		return
 	}
 	if err := s.store.SaveInsuranceTiers(r.Context(), v.actor(s, r), v.consortium.ID, tiers); err != nil {
@@ -77,4 +89,15 @@ func (s *Server) saveInsuranceTiers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, "success", "Tier names and incentives saved.")
 	http.Redirect(w, r, "/consortium/insurance", http.StatusSeeOther)
+}
+
+// tiersStamp identifies the tier names and incentives as they are now: a
+// short hash, posted back with the form. The tiers are replaced as a whole,
+// so comparing the stamp is how a save made over someone else's refuses.
+func tiersStamp(cl pooling.Checklist) string {
+	h := sha256.New()
+	for _, t := range cl.Tiers {
+		fmt.Fprintf(h, "%d\x00%s\x00%d\x00", t.Number, t.Name, t.Incentive)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

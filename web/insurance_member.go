@@ -91,7 +91,7 @@ func (s *Server) memberInsurancePage(w http.ResponseWriter, r *http.Request, st 
 	}
 	_, hasAssessment := st.ps.cc.statuses[m.ID]
 	base := cyclePathOf(m.ID, st.ps.cc.cycle.ID)
-	action := fmt.Sprintf("/members/%d/insurance", m.ID)
+	action := fmt.Sprintf("/members/%d/insurance", m.ID) + cycleQuery(r)
 
 	p := views.MemberInsurancePage{Page: s.page(w, r, "Insurance readiness: "+m.Name, insuranceNavKey(v.grants, m.ID)), Member: m.Name,
 		MemberHref: fmt.Sprintf("/members/%d", m.ID), CycleName: st.ps.cc.cycle.Name, ChecklistName: st.checklist.Name,
@@ -255,7 +255,7 @@ func (s *Server) certifyInsurance(w http.ResponseWriter, r *http.Request) {
 	}
 	req, _ := cl.Requirement(key)
 	s.setFlash(w, "success", fmt.Sprintf("Certified: %s: %s.", req.Title, certAnswerText(answer)))
-	http.Redirect(w, r, fmt.Sprintf("/members/%d/insurance#req-%s", m.ID, key), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/members/%d/insurance%s#req-%s", m.ID, cycleQuery(r), key), http.StatusSeeOther)
 }
 
 // certAnswerText names a certification answer inside a sentence.
@@ -267,4 +267,14 @@ func certAnswerText(a string) string {
 		return "no"
 	}
 	return "not applicable"
+}
+
+// cycleQuery keeps the cycle a page was opened for (?cycle=) on the form
+// it posts and the page it returns to, so a certification made while
+// reading an older cycle is judged against that cycle's answers.
+func cycleQuery(r *http.Request) string {
+	if id, err := strconv.ParseInt(r.URL.Query().Get("cycle"), 10, 64); err == nil && id > 0 {
+		return "?cycle=" + strconv.FormatInt(id, 10)
+	}
+	return ""
 }

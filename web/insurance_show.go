@@ -214,7 +214,7 @@ func (s *Server) insurancePage(w http.ResponseWriter, r *http.Request, st insura
 				vals[insuranceTierField(t.Number, "incentive")] = incentiveText(t.Incentive)
 			}
 		}
-		p.Form = views.InsuranceTierForm{Error: formErr}
+		p.Form = views.InsuranceTierForm{Error: formErr, Base: tiersStamp(cl)}
 		for _, t := range cl.Tiers {
 			n := strconv.Itoa(t.Number)
 			name, inc := insuranceTierField(t.Number, "name"), insuranceTierField(t.Number, "incentive")

@@ -279,9 +279,10 @@ func TestInsuranceTiersForm(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
 	coord := ts.signIn(t, coordinatorEmail)
+	base := inputValue(t, formHTML(t, coord.get(t, "/consortium/insurance").body, "insurance-tiers-form"), "base")
 	good := func() url.Values {
 		return url.Values{"tier-1-name": {"Bronze"}, "tier-1-incentive": {"$1,234.56"}, "tier-2-name": {"Silver"}, "tier-2-incentive": {"5000"},
-			"tier-3-name": {"Gold"}, "tier-3-incentive": {"0"}}
+			"tier-3-name": {"Gold"}, "tier-3-incentive": {"0"}, "base": {base}}
 	}
 	with := func(k, v string) url.Values {
 		f := good()
@@ -337,12 +338,26 @@ func TestInsuranceTiersForm(t *testing.T) {
 	if fmt.Sprint(tiers) != fmt.Sprint(want) {
 		t.Errorf("stored %v; want %v", tiers, want)
 	}
+
 	res := coord.get(t, "/consortium/insurance")
 	wantContains(t, "after saving", res, "Tier names and incentives saved", "<th scope=\"row\">Bronze</th>", "$1,234.56",
 		`value="1234.56"`)
 	mb := ts.member(t, millbrook)
 	if row := insuranceRow(t, res.body, mb.ID); !strings.Contains(row, "<td>Bronze</td>") || !strings.Contains(row, "$1,234.56") {
 		t.Errorf("Millbrook's row does not use the new tier 1:\n%s", row)
+	}
+
+	// A second coordinator's form, opened before that save, is refused
+	// with its values kept and nothing overwritten.
+	stale := with("tier-2-incentive", "7777")
+	res = coord.post(t, "/admin/insurance", stale)
+	wantStatus(t, "stale tiers", res, http.StatusConflict)
+	wantContains(t, "stale tiers", res, "Someone else changed the tiers")
+	if got := inputValue(t, formHTML(t, res.body, "insurance-tiers-form"), "tier-2-incentive"); got != "7777" {
+		t.Errorf("the refused form lost the value: %q", got)
+	}
+	if again, _ := ts.st.InsuranceTiers(ctx, ts.consortium.ID); fmt.Sprint(again) != fmt.Sprint(want) {
+		t.Errorf("the stale form overwrote the tiers: %v", again)
 	}
 }
 
@@ -612,4 +627,21 @@ func TestServiceAgreements(t *testing.T) {
 		t.Errorf("%d agreements after deleting one; want 1", n)
 	}
 	wantStatus(t, "delete again", coord.post(t, del, url.Values{"confirm": {"yes"}}), http.StatusNotFound)
+}
+
+// A certification made while reading an older cycle comes back to that
+// cycle, not the current one.
+func TestCertifyKeepsTheCycle(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	m := ts.member(t, eastgate)
+	lead := ts.signIn(t, itEmail(eastgate))
+	path := fmt.Sprintf("/members/%d/insurance?cycle=%d", m.ID, ts.prevCycle.ID)
+	res := lead.get(t, path)
+	wantStatus(t, "older cycle", res, http.StatusOK)
+	wantContains(t, "older cycle", res, fmt.Sprintf(`action="/members/%d/insurance?cycle=%d"`, m.ID, ts.prevCycle.ID))
+	res = lead.post(t, path, url.Values{"requirement": {"backups"}, "answer": {"no"}, "reason": {"Tape drive broke."}, "version": {"0"}})
+	if res.status != http.StatusSeeOther || !strings.HasPrefix(res.location(), path+"#") {
+		t.Errorf("after certifying: %d to %q; want back to %s", res.status, res.location(), path)
+	}
 }
