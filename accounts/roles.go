@@ -134,6 +134,22 @@ func CanReview(grants []Grant, consortiumID int64) bool {
 	return hasRole(grants, consortiumID, Coordinator)
 }
 
+// CanViewWholeConsortium reports whether the grants show every member of
+// the consortium by name: a coordinator or a board official of the whole
+// consortium (not one limited to a member). It is the consortiumView rule
+// of the web guard.
+func CanViewWholeConsortium(grants []Grant, consortiumID int64) bool {
+	if consortiumID <= 0 {
+		return false
+	}
+	for _, g := range grants {
+		if g.ConsortiumID == consortiumID && (g.Role == Coordinator || (g.Role == Board && g.MemberID == 0)) {
+			return true
+		}
+	}
+	return false
+}
+
 // CanViewConsortium reports whether the grants give any role in the
 // consortium, the least right there is: seeing that the consortium exists
 // and entering it. What can be seen inside is then up to the other functions.

@@ -161,3 +161,25 @@ func TestCanViewConsortium(t *testing.T) {
 		})
 	}
 }
+
+func TestCanViewWholeConsortium(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		grants []accounts.Grant
+		want   bool
+	}{
+		{"coordinator", []accounts.Grant{{ConsortiumID: 1, Role: accounts.Coordinator}}, true},
+		{"board of the whole consortium", []accounts.Grant{{ConsortiumID: 1, Role: accounts.Board}}, true},
+		{"board of one member", []accounts.Grant{{ConsortiumID: 1, Role: accounts.Board, MemberID: 7}}, false},
+		{"IT lead", []accounts.Grant{{ConsortiumID: 1, Role: accounts.ITLead, MemberID: 7}}, false},
+		{"coordinator elsewhere", []accounts.Grant{{ConsortiumID: 2, Role: accounts.Coordinator}}, false},
+		{"nothing", nil, false},
+	} {
+		if got := accounts.CanViewWholeConsortium(tc.grants, 1); got != tc.want {
+			t.Errorf("%s: %t; want %t", tc.name, got, tc.want)
+		}
+	}
+	if accounts.CanViewWholeConsortium([]accounts.Grant{{ConsortiumID: 0, Role: accounts.Coordinator}}, 0) {
+		t.Error("consortium 0 is nobody's")
+	}
+}

@@ -426,14 +426,11 @@ func (g *greedy) run(extra []int) ([]Choice, error) {
 		left -= c.Cost
 	}
 	if left < 0 {
-		var names []string
-		var total int64
+		e := &OverBudgetError{Pinned: choices, Budget: g.budget}
 		for _, c := range choices {
-			names = append(names, fmt.Sprintf("%s $%s", c.ServiceKey, dollars(c.Cost)))
-			total += c.Cost
+			e.Total += c.Cost
 		}
-		return nil, fmt.Errorf("the pinned services cost $%s a year (%s), more than the budget of $%s",
-			dollars(total), strings.Join(names, ", "), dollars(g.budget))
+		return nil, e
 	}
 	for {
 		best, found := candidate{}, false
@@ -479,4 +476,21 @@ func (g *greedy) option(choices []Choice) (PlanOption, error) {
 	o.BelowBaselineAfter = len(pr.Projected.Overall.MembersBelowBaseline)
 	o.PairsBelowBefore, o.PairsBelowAfter = pr.Today.BelowPairs, pr.Projected.BelowPairs
 	return o, nil
+}
+
+// OverBudgetError is returned (wrapped) by Optimise when the pinned
+// services alone cost more than the budget: Pinned are their choices (the
+// members each would help and its cost), Total their sum, in cents.
+type OverBudgetError struct {
+	Pinned        []Choice
+	Total, Budget int64
+}
+
+func (e *OverBudgetError) Error() string {
+	var names []string
+	for _, c := range e.Pinned {
+		names = append(names, fmt.Sprintf("%s $%s", c.ServiceKey, dollars(c.Cost)))
+	}
+	return fmt.Sprintf("the pinned services cost $%s a year (%s), more than the budget of $%s",
+		dollars(e.Total), strings.Join(names, ", "), dollars(e.Budget))
 }

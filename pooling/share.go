@@ -382,16 +382,7 @@ var CSVAllocationColumns = []string{"member", "rule", "share", "alone", "saving"
 // blank when the stand-alone price is not known). Names that a spreadsheet
 // would run as a formula are prefixed with an apostrophe.
 func WriteAllocationCSV(w io.Writer, a Allocation) error {
-	rule := a.Rule.Label()
-	if a.Rule == RuleBlend {
-		var parts []string
-		for _, r := range Rules() {
-			if p := a.Blend[r]; p > 0 {
-				parts = append(parts, fmt.Sprintf("%s %d%%", r.Label(), p))
-			}
-		}
-		rule = "blend: " + strings.Join(parts, ", ")
-	}
+	rule := RuleText(a.Rule, a.Blend)
 	out := csv.NewWriter(w)
 	out.Write(CSVAllocationColumns)
 	for _, s := range a.Shares {
@@ -417,4 +408,19 @@ func dollars(cents int64) string {
 		sign, u = "-", uint64(-(cents+1))+1 // safe for math.MinInt64
 	}
 	return sign + strconv.FormatUint(u/100, 10) + "." + fmt.Sprintf("%02d", u%100)
+}
+
+// RuleText says a sharing rule in words, a blend with its percentages:
+// "by population", "blend: equal shares 50%, by population 50%".
+func RuleText(rule Rule, blend map[Rule]int) string {
+	if rule != RuleBlend {
+		return rule.Label()
+	}
+	var parts []string
+	for _, r := range Rules() {
+		if p := blend[r]; p > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d%%", r.Label(), p))
+		}
+	}
+	return "blend: " + strings.Join(parts, ", ")
 }

@@ -37,7 +37,10 @@ type ServicePage struct {
 	// Enrolment: one checkbox per member.
 	EnrolAction string
 	Members     []EnrolRow
-	Version     int
+	// EnrolBase identifies the enrolled set the form shows, so a save over
+	// someone else's change is refused; EnrolError says so.
+	EnrolBase  string
+	EnrolError string
 
 	// Effect of this service alone on the consortium, today vs enrolled.
 	Effect []ProjectionRow
@@ -119,6 +122,7 @@ type ProjectionRow struct {
 type PoolingPage struct {
 	Page
 	CycleName string
+	CycleID   int64
 	Cycles    []Option
 	Baseline  int
 	Rows      []ProjectionRow
@@ -182,6 +186,7 @@ type MemberServiceRow struct {
 	Name, Description, Provider string
 	Covers                      string
 	Share, Alone                string
+	ShareNote                   string // why the share is not known
 	Helps                       string
 	RequestAction               string
 }

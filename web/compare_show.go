@@ -200,7 +200,7 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request) {
 	p := views.ComparePage{Page: s.page(w, r, "Compare members", "compare"), CycleName: cc.cycle.Name, Cycles: cc.cycleOptions(),
 		Baseline: v.consortium.DefaultTarget, CSVHref: fmt.Sprintf("/consortium/compare.csv?cycle=%d", cc.cycle.ID)}
 	p.SpreadCSVHref = p.CSVHref + "&table=spread"
-	p.CanBrief = namer.all && (accounts.CanAdminister(v.grants, v.consortium.ID) || wholeConsortiumBoard(v.grants, v.consortium.ID))
+	p.CanBrief = namer.all && accounts.CanViewWholeConsortium(v.grants, v.consortium.ID)
 	p.CycleID = strconv.FormatInt(cc.cycle.ID, 10)
 	for _, o := range []views.Option{{Value: "overall", Label: "Overall score, weakest first"}, {Value: "name", Label: "Name"},
 		{Value: "kind", Label: "Kind"}, {Value: "population", Label: "Population, largest first"}} {

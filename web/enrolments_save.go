@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"palisade/pooling"
 	"palisade/store"
+	"palisade/views"
 )
 
 // saveEnrolments replaces who takes part in a service with the members
@@ -36,7 +38,33 @@ func (s *Server) saveEnrolments(w http.ResponseWriter, r *http.Request) {
 			ids = append(ids, id)
 		}
 	}
-	err := s.store.SetEnrolments(r.Context(), v.actor(s, r), v.consortium.ID, st.ID, ids)
+	ps, err := s.currentPooling(r.Context(), v.consortium)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var current []int64
+	for _, m := range ps.enrolled(st.ID) {
+		current = append(current, m.ID)
+	}
+	if r.PostForm.Get("base") != enrolmentStamp(current) {
+		// Someone changed who takes part since this form was shown: show
+		// the current enrolments marked and these ticks in the form.
+		ticked := map[int64]bool{}
+		for _, id := range ids {
+			ticked[id] = true
+		}
+		p, err := s.servicePage(w, r, ps, st, ticked)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.EnrolError = fmt.Sprintf("Someone else changed who takes part while you were editing: %d members are enrolled now (%s). Your ticks are below and were not saved; save again to keep them.",
+			len(current), memberNames(ps.members, current))
+		s.render(w, r, http.StatusConflict, views.ServiceShow(p))
+		return
+	}
+	err = s.store.SetEnrolments(r.Context(), v.actor(s, r), v.consortium.ID, st.ID, ids)
 	if errors.Is(err, store.ErrNotFound) {
 		s.renderError(w, r, http.StatusUnprocessableEntity, "One of the members ticked is not a member of this consortium; nothing was changed.")
 		return
@@ -58,21 +86,13 @@ func (s *Server) saveEnrolments(w http.ResponseWriter, r *http.Request) {
 func (s *Server) floorEffect(r *http.Request, st store.Service) string {
 	v := visitOf(r)
 	ctx := r.Context()
-	cycle, err := s.store.CurrentCycle(ctx, v.consortium.ID)
+	ps, err := s.currentPooling(ctx, v.consortium)
 	if err != nil {
-		return ""
-	}
-	cc := cycleComparison{cycle: cycle}
-	if err := s.analyse(ctx, v.consortium, &cc); err != nil {
-		return ""
-	}
-	ps := poolingState{cc: cc}
-	if err := s.fillPooling(ctx, v.consortium.ID, &ps); err != nil {
 		return ""
 	}
 	weights, _ := s.consortiumWeights(ctx, v.consortium.ID)
 	proj, err := pooling.Project(s.catalog, ps.members, ps.domainServices(), ps.plan(false), v.consortium.DefaultTarget, weights)
-	if err != nil {
+	if err != nil || !proj.Today.Overall.Floor.OK {
 		return ""
 	}
 	return fmt.Sprintf("With every recorded enrolment, the lowest overall score would go from %s to %s.",
@@ -136,4 +156,16 @@ func (s *Server) downloadShares(w http.ResponseWriter, r *http.Request) {
 	if err := pooling.WriteAllocationCSV(w, alloc); err != nil {
 		s.log.Error("write shares CSV", "err", err)
 	}
+}
+
+// memberNames lists members by name, "none" for nobody.
+func memberNames(members []pooling.Member, ids []int64) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = memberName(members, id)
+	}
+	return strings.Join(names, ", ")
 }

@@ -86,7 +86,7 @@ func (s *Server) showMemberFramework(w http.ResponseWriter, r *http.Request) {
 		Framework: frameworkInfo(cat), NoEquivalent: cw.NoEquivalent, BaseName: base, ScaleName: s.scale.Name,
 		Others: s.frameworkLinks(r.Context(), a.base(), cat.ID)}
 	p.Overall = frameworkRow(cw.Overall, cw.NoEquivalent)
-	if seesWholeConsortium(v.grants, a.member.ConsortiumID) {
+	if accounts.CanViewWholeConsortium(v.grants, a.member.ConsortiumID) {
 		p.ConsortiumHref = "/consortium/frameworks/" + cat.ID
 	}
 	items := map[string]assessments.CrosswalkItem{}
@@ -106,20 +106,6 @@ func (s *Server) showMemberFramework(w http.ResponseWriter, r *http.Request) {
 		p.Functions = append(p.Functions, fv)
 	}
 	s.render(w, r, http.StatusOK, views.FrameworkShow(p, s.crumbs(a, views.Crumb{Href: a.base() + "/results", Label: "Results"}, views.Crumb{Label: cat.Name})))
-}
-
-// seesWholeConsortium mirrors the consortiumView rule of the guard: a
-// coordinator or a consortium-wide board official.
-func seesWholeConsortium(grants []accounts.Grant, consortiumID int64) bool {
-	if accounts.CanAdminister(grants, consortiumID) {
-		return true
-	}
-	for _, g := range grants {
-		if g.ConsortiumID == consortiumID && g.Role == accounts.Board && g.MemberID == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 func frameworkRow(sm assessments.Summary, noEquivalent int) views.FrameworkRow {

@@ -84,7 +84,7 @@ func (s *Server) allowed(w http.ResponseWriter, r *http.Request, rule access, v 
 		for _, g := range v.grants {
 			ok := accounts.CanAdminister(v.grants, g.ConsortiumID)
 			if rule == consortiumView {
-				ok = ok || (g.Role == accounts.Board && g.MemberID == 0)
+				ok = accounts.CanViewWholeConsortium(v.grants, g.ConsortiumID)
 			}
 			if ok {
 				c, err := s.store.ConsortiumByID(ctx, g.ConsortiumID)

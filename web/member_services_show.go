@@ -18,17 +18,8 @@ import (
 func (s *Server) showMemberServices(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
 	ctx := r.Context()
-	cycle, err := s.store.CurrentCycle(ctx, v.consortium.ID)
+	ps, err := s.currentPooling(ctx, v.consortium)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	ps := poolingState{cc: cycleComparison{cycle: cycle}}
-	if err := s.analyse(ctx, v.consortium, &ps.cc); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if err := s.fillPooling(ctx, v.consortium.ID, &ps); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -47,6 +38,8 @@ func (s *Server) showMemberServices(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var total int64
+	unknown := 0 // shares the sharing rule cannot say for this member
+	const notSet = "Our share is not set yet: the way the consortium shares this cost needs a figure about us (population, IT budget, staff or devices) that has not been entered. Ask the coordinator."
 	for _, st := range ps.services {
 		svc := poolingService(st)
 		row := views.MemberServiceRow{Name: st.Name, Description: st.Description, Provider: orDash(st.Provider), Covers: liftSummary(st.Lifts)}
@@ -58,6 +51,8 @@ func (s *Server) showMemberServices(w http.ResponseWriter, r *http.Request) {
 				if share.Alone > 0 {
 					row.Alone = money(share.Alone)
 				}
+			} else {
+				row.ShareNote, unknown = notSet, unknown+1
 			}
 			if st.Status != pooling.StatusActive {
 				row.Helps = "Proposed: not running yet."
@@ -80,12 +75,17 @@ func (s *Server) showMemberServices(w http.ResponseWriter, r *http.Request) {
 				if share.Alone > 0 {
 					row.Alone = money(share.Alone)
 				}
+			} else {
+				row.ShareNote = notSet
 			}
 			row.RequestAction = fmt.Sprintf("/members/%d/services/%d/request", v.member.ID, st.ID)
 			p.Suggested = append(p.Suggested, row)
 		}
 	}
 	p.TotalShare = money(total)
+	if unknown > 0 {
+		p.TotalShare += fmt.Sprintf(", plus %s not set yet", plural(unknown, "share", "shares"))
+	}
 	s.render(w, r, http.StatusOK, views.MemberServicesShow(p))
 }
 

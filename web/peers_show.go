@@ -98,7 +98,7 @@ type memberNamer struct {
 }
 
 func (s *Server) namer(v *visit, cc cycleComparison) memberNamer {
-	n := memberNamer{all: v.consortium.ShareNames || accounts.CanAdminister(v.grants, v.consortium.ID) || wholeConsortiumBoard(v.grants, v.consortium.ID)}
+	n := memberNamer{all: v.consortium.ShareNames || accounts.CanViewWholeConsortium(v.grants, v.consortium.ID)}
 	n.own = func(id int64) bool { return accounts.CanViewMember(v.grants, v.consortium.ID, id) }
 	ids := make([]int64, len(cc.members))
 	for i, m := range cc.members {
@@ -116,15 +116,6 @@ func (n memberNamer) label(id int64, name string) string {
 		return name
 	}
 	return n.labels[id]
-}
-
-func wholeConsortiumBoard(grants []accounts.Grant, consortiumID int64) bool {
-	for _, g := range grants {
-		if g.ConsortiumID == consortiumID && g.Role == accounts.Board && g.MemberID == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // level is a member's stored level on one question (0 when unanswered).

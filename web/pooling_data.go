@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -43,7 +44,17 @@ type poolingState struct {
 
 // loadPooling loads the pooling state for the cycle asked for (?cycle=,
 // default the current one); it has answered the request when ok is false.
+// Before the first cycle it works on the members without answers, so
+// services and enrolments can be set up ahead of the first assessment.
 func (s *Server) loadPooling(w http.ResponseWriter, r *http.Request) (poolingState, bool) {
+	if r.URL.Query().Get("cycle") == "" {
+		ps, err := s.currentPooling(r.Context(), visitOf(r).consortium)
+		if err != nil {
+			s.serverError(w, r, err)
+			return ps, false
+		}
+		return ps, true
+	}
 	cc, ok := s.loadComparison(w, r)
 	if !ok {
 		return poolingState{}, false
@@ -54,6 +65,35 @@ func (s *Server) loadPooling(w http.ResponseWriter, r *http.Request) (poolingSta
 		return ps, false
 	}
 	return ps, true
+}
+
+// currentPooling is the pooling state of the consortium's current cycle
+// or, before any cycle is opened, of its members without answers.
+func (s *Server) currentPooling(ctx context.Context, c store.Consortium) (poolingState, error) {
+	var ps poolingState
+	var err error
+	if ps.cc.cycles, err = s.store.CyclesOfConsortium(ctx, c.ID); err != nil {
+		return ps, err
+	}
+	ps.cc.cycle, err = s.store.CurrentCycle(ctx, c.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if ps.cc.members, err = s.store.MembersOfConsortium(ctx, c.ID); err != nil {
+			return ps, err
+		}
+		in := make([]assessments.MemberAnswers, len(ps.cc.members))
+		for i, m := range ps.cc.members {
+			in[i] = assessments.MemberAnswers{MemberID: m.ID, Name: m.Name, Kind: m.Kind, Population: m.Population}
+		}
+		ps.cc.cmp = assessments.Compare(s.catalog, in, c.DefaultTarget)
+	case err != nil:
+		return ps, err
+	default:
+		if err := s.analyse(ctx, c, &ps.cc); err != nil {
+			return ps, err
+		}
+	}
+	return ps, s.fillPooling(ctx, c.ID, &ps)
 }
 
 func (s *Server) fillPooling(ctx context.Context, consortiumID int64, ps *poolingState) error {

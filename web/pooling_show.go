@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -39,7 +40,7 @@ func (s *Server) showPooling(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := views.PoolingPage{Page: s.page(w, r, "Pooled services plan", "pooling"), CycleName: ps.cc.cycle.Name, Cycles: ps.cc.cycleOptions(),
+	p := views.PoolingPage{Page: s.page(w, r, "Pooled services plan", "pooling"), CycleName: ps.cc.cycle.Name, CycleID: ps.cc.cycle.ID, Cycles: ps.cc.cycleOptions(),
 		Baseline: proj.Baseline, Rows: s.projectionRows(proj), GapToday: fmt.Sprint(proj.Today.Gap), GapAfter: fmt.Sprint(proj.Projected.Gap)}
 
 	var planCost int64
@@ -120,16 +121,25 @@ func (s *Server) runOptimiser(r *http.Request, p *views.PoolingPage, ps poolingS
 			opt.Excluded = append(opt.Excluded, c.Key)
 		}
 	}
-	plans, err := pooling.Optimise(s.catalog, ps.members, services, opt)
-	if err != nil {
-		// The domain's errors name the problem (pinned services over the
-		// budget, say) in words meant for the coordinator.
-		p.OptError = "The plans were not computed: " + err.Error() + "."
-		return
-	}
 	names := map[string]string{}
 	for _, sv := range services {
 		names[sv.Key] = sv.Name
+	}
+	plans, err := pooling.Optimise(s.catalog, ps.members, services, opt)
+	var over *pooling.OverBudgetError
+	switch {
+	case errors.As(err, &over):
+		var parts []string
+		for _, c := range over.Pinned {
+			parts = append(parts, names[c.ServiceKey]+" "+money(c.Cost))
+		}
+		p.Budget.Error = fmt.Sprintf("The services that must be in every plan cost %s a year (%s), more than this budget.", money(over.Total), strings.Join(parts, ", "))
+		p.OptError = "The plans were not computed: raise the budget or let fewer services be pinned."
+		return
+	case err != nil:
+		s.log.Error("optimise", "err", err)
+		p.OptError = "The plans could not be computed from these choices. Check the budget and the services to consider, then try again."
+		return
 	}
 	for i, plan := range plans {
 		row := views.PlanRow{Rank: i + 1, Cost: money(plan.Cost), MembersHelped: fmt.Sprint(plan.MembersHelped),

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -127,7 +128,11 @@ func (s *Server) parseServiceForm(r *http.Request, key string) (pooling.Service,
 		}
 	}
 	lines := parseLiftLines(f.vals["lifts"], &ps, f.errs)
-	for field, msg := range pooling.CheckService(s.catalog, s.scale, ps) {
+	checked := pooling.CheckService(s.catalog, s.scale, ps)
+	// In a fixed order (sorted field names), so the line messages joined
+	// into one come out the same way on every submit.
+	for _, field := range slices.Sorted(maps.Keys(checked)) {
+		msg := checked[field]
 		switch {
 		case strings.HasPrefix(field, "lifts["):
 			// lifts[3].level -> the line of the textarea it came from.
@@ -149,7 +154,7 @@ func (s *Server) parseServiceForm(r *http.Request, key string) (pooling.Service,
 			// The key is made from the name: an empty name has its own
 			// message, anything else lacks letters or digits.
 			if strings.TrimSpace(ps.Name) != "" {
-				f.errs["name"] = "Use at least one letter or digit in the name."
+				f.errs["name"] = "Use at least one letter (a to z) or digit in the name."
 			}
 		default:
 			if f.errs[field] == "" {
@@ -249,7 +254,9 @@ func (s *Server) createService(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := s.store.CreateService(r.Context(), v.actor(s, r), store.ServiceOf(v.consortium.ID, ps))
 	if errors.Is(err, store.ErrDuplicate) {
-		f.errs["name"] = "The consortium already has a service with this name."
+		// The key is made from the name's letters and digits, so two names
+		// can clash without being equal ("MFA IdP" and "mfa-idp").
+		f.errs["name"] = fmt.Sprintf("This name is too close to the name of a service the consortium already has (both shorten to %q). Choose another name.", ps.Key)
 		refuse(http.StatusUnprocessableEntity, "The service was not saved. Check the fields marked below.")
 		return
 	}
@@ -395,20 +402,8 @@ func (s *Server) addDefaultServices(w http.ResponseWriter, r *http.Request) {
 // figure it divides by), so a coordinator learns it when choosing the
 // rule, not from a broken table later; "" when the rule works.
 func (s *Server) shareRuleProblem(r *http.Request, st store.Service, ps pooling.Service) (string, error) {
-	v := visitOf(r)
-	ctx := r.Context()
-	cycle, err := s.store.CurrentCycle(ctx, v.consortium.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", nil // no cycle yet: nothing to plan
-	}
+	state, err := s.currentPooling(r.Context(), visitOf(r).consortium)
 	if err != nil {
-		return "", err
-	}
-	state := poolingState{cc: cycleComparison{cycle: cycle}}
-	if err := s.analyse(ctx, v.consortium, &state.cc); err != nil {
-		return "", err
-	}
-	if err := s.fillPooling(ctx, v.consortium.ID, &state); err != nil {
 		return "", err
 	}
 	enrolled := state.enrolled(st.ID)

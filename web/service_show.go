@@ -2,9 +2,12 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,7 +30,7 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, err := s.servicePage(w, r, ps, st)
+	p, err := s.servicePage(w, r, ps, st, nil)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -35,7 +38,9 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, views.ServiceShow(p))
 }
 
-func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, ps poolingState, st store.Service) (views.ServicePage, error) {
+// servicePage builds a service's page; ticked, when not nil, are the
+// members to show ticked instead of those enrolled (a refused form).
+func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, ps poolingState, st store.Service, ticked map[int64]bool) (views.ServicePage, error) {
 	v := visitOf(r)
 	ctx := r.Context()
 	svc := poolingService(st)
@@ -43,8 +48,8 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, ps poolingS
 	p := views.ServicePage{Page: s.page(w, r, st.Name, "services"), ID: st.ID, Name: st.Name, Description: st.Description,
 		Provider: orDash(st.Provider), ProviderKind: providerKindLabel(st.ProviderKind), Status: statusLabel(st.Status),
 		CostModel: costModelText(svc.Cost), Standalone: "Not known", CanEdit: accounts.CanAdminister(v.grants, v.consortium.ID),
-		EditHref: base + "/edit", DeleteAction: base + "/delete", EnrolAction: base + "/enrolments", Version: st.Version,
-		SharesCSV: base + "/shares.csv", AgreementNew: base + "/agreements/new", Rule: svc.ShareRule.Label()}
+		EditHref: base + "/edit", DeleteAction: base + "/delete", EnrolAction: base + "/enrolments",
+		SharesCSV: base + "/shares.csv", AgreementNew: base + "/agreements/new", Rule: pooling.RuleText(svc.ShareRule, svc.Blend)}
 	if st.StandaloneCents > 0 {
 		p.Standalone = money(st.StandaloneCents) + " a year per member"
 	}
@@ -77,8 +82,12 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, ps poolingS
 		isEnrolled[m.ID] = true
 		ids[i] = m.ID
 	}
+	p.EnrolBase = enrolmentStamp(ids)
+	if ticked == nil {
+		ticked = isEnrolled
+	}
 	for _, m := range ps.members {
-		p.Members = append(p.Members, views.EnrolRow{ID: m.ID, Name: m.Name, Checked: isEnrolled[m.ID], Requested: requested[m.ID], Helps: helps[m.ID]})
+		p.Members = append(p.Members, views.EnrolRow{ID: m.ID, Name: m.Name, Checked: ticked[m.ID], Requested: requested[m.ID], Helps: helps[m.ID]})
 	}
 
 	proj, err := pooling.Project(s.catalog, ps.members, []pooling.Service{svc}, pooling.Plan{svc.Key: ids}, v.consortium.DefaultTarget, weights)
@@ -106,13 +115,7 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, ps poolingS
 				}
 				p.Shares = append(p.Shares, row)
 			}
-			if len(alloc.NoBasis) > 0 {
-				var names []string
-				for _, id := range alloc.NoBasis {
-					names = append(names, memberName(ps.members, id))
-				}
-				p.NoBasis = strings.Join(names, ", ") + " pay nothing under this rule because the figure it divides by has not been entered for them (Members page)."
-			}
+			p.NoBasis = noBasisText(alloc, ps.members)
 		}
 	}
 
@@ -286,4 +289,46 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// noBasisText says who pays nothing, or nothing of one part of a blend,
+// because the figure the rule divides by is not entered for them.
+func noBasisText(alloc pooling.Allocation, members []pooling.Member) string {
+	names := func(ids []int64) string {
+		var out []string
+		for _, id := range ids {
+			out = append(out, memberName(members, id))
+		}
+		return strings.Join(out, ", ")
+	}
+	if alloc.Rule != pooling.RuleBlend {
+		if len(alloc.NoBasis) == 0 {
+			return ""
+		}
+		return names(alloc.NoBasis) + " pay nothing under this rule because the figure it divides by has not been entered for them (Members page)."
+	}
+	var parts []string
+	for _, part := range alloc.Parts {
+		if len(part.NoBasis) > 0 {
+			parts = append(parts, fmt.Sprintf("%s pay nothing of the %d%% shared %s", names(part.NoBasis), part.Percent, part.Rule.Label()))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "; ") + ", because the figure it divides by has not been entered for them (Members page)."
+}
+
+// enrolmentStamp identifies a set of enrolled members (in any order), for
+// the enrolment form: the set is replaced as a whole, so a save based on
+// another set than the current one is refused rather than undoing someone
+// else's ticks.
+func enrolmentStamp(ids []int64) string {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	h := sha256.New()
+	for _, id := range sorted {
+		fmt.Fprintf(h, "%d,", id)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

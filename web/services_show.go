@@ -42,7 +42,7 @@ func (s *Server) showServices(w http.ResponseWriter, r *http.Request) {
 	if mine != 0 {
 		p.MemberName = byID[mine].Name
 	}
-	canOpen := accounts.CanViewConsortium(v.grants, v.consortium.ID)
+	canOpen := accounts.CanViewWholeConsortium(v.grants, v.consortium.ID)
 	for _, st := range services {
 		ps := poolingService(st)
 		var enrolled []pooling.Member

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"palisade/accounts"
+	"palisade/demo"
 	"palisade/pooling"
 	"palisade/store"
 )
@@ -28,6 +30,17 @@ func (ts *testServer) service(t *testing.T, key string) store.Service {
 	}
 	t.Fatalf("no demo service %q", key)
 	return store.Service{}
+}
+
+// enrol ticks exactly these members on a service's page and saves, as a
+// coordinator does (the form carries the enrolled set it showed).
+func enrol(t *testing.T, b *browser, page string, ids ...int64) response {
+	t.Helper()
+	form := url.Values{"base": {inputValue(t, b.get(t, page).body, "base")}}
+	for _, id := range ids {
+		form.Add("member", strconv.FormatInt(id, 10))
+	}
+	return b.post(t, page+"/enrolments", form)
 }
 
 func enrolledIn(t *testing.T, ts *testServer, serviceID int64) map[int64]string {
@@ -64,7 +77,7 @@ func TestEnrolMembersInService(t *testing.T) {
 	wantStatus(t, "MFA service", res, http.StatusOK)
 	wantContains(t, "MFA service before", res, "asked to join", "Nobody takes part yet")
 
-	res = coord.post(t, page+"/enrolments", url.Values{"member": {strconv.FormatInt(mill.ID, 10), strconv.FormatInt(pine.ID, 10)}})
+	res = enrol(t, coord, page, mill.ID, pine.ID)
 	wantRedirect(t, "enrol", res, page)
 	if got := enrolledIn(t, ts, mfa.ID); got[mill.ID] != store.EnrolmentEnrolled || got[pine.ID] != store.EnrolmentEnrolled || len(got) != 2 {
 		t.Fatalf("enrolments after saving: %v", got)
@@ -201,8 +214,7 @@ func TestEnrolmentRefusesOtherConsortium(t *testing.T) {
 	coord := ts.signIn(t, coordinatorEmail)
 	svc := ts.service(t, "awareness-training")
 	before := enrolledIn(t, ts, svc.ID)
-	res := coord.post(t, fmt.Sprintf("/consortium/services/%d/enrolments", svc.ID),
-		url.Values{"member": {strconv.FormatInt(ts.member(t, millbrook).ID, 10), strconv.FormatInt(stranger, 10)}})
+	res := enrol(t, coord, fmt.Sprintf("/consortium/services/%d", svc.ID), ts.member(t, millbrook).ID, stranger)
 	wantStatus(t, "enrol a stranger", res, http.StatusUnprocessableEntity)
 	wantContains(t, "enrol a stranger", res, "not a member of this consortium")
 	if after := enrolledIn(t, ts, svc.ID); fmt.Sprint(after) != fmt.Sprint(before) {
@@ -227,13 +239,13 @@ func TestShareRuleWithoutBasis(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := fmt.Sprintf("/consortium/services/%d", svc.ID)
-	wantRedirect(t, "enrol", coord.post(t, page+"/enrolments", url.Values{"member": {strconv.FormatInt(noPop, 10)}}), page)
+	wantRedirect(t, "enrol", enrol(t, coord, page, noPop), page)
 	res := coord.get(t, page)
 	wantStatus(t, "no basis", res, http.StatusOK)
 	wantContains(t, "no basis", res, "The cost cannot be shared: no member has a population entered; choose another rule.")
 	wantStatus(t, "no-basis CSV", coord.get(t, page+"/shares.csv"), http.StatusUnprocessableEntity)
 
-	wantRedirect(t, "enrol", coord.post(t, page+"/enrolments", url.Values{"member": {strconv.FormatInt(noPop, 10), strconv.FormatInt(tribal.ID, 10)}}), page)
+	wantRedirect(t, "enrol", enrol(t, coord, page, noPop, tribal.ID), page)
 	res = coord.get(t, page)
 	wantContains(t, "partly no basis", res, "911 Authority pay nothing under this rule")
 }
@@ -266,7 +278,8 @@ func TestOptimiserPage(t *testing.T) {
 	res = coord.get(t, "/consortium/pooling?plan=1&budget=lots")
 	wantContains(t, "bad budget", res, "Enter the budget in dollars", "lots")
 	res = coord.get(t, "/consortium/pooling?plan=1&budget=10&choice-mdr-soc=pin")
-	wantContains(t, "pinned over budget", res, "The plans were not computed")
+	wantContains(t, "pinned over budget", res, "The plans were not computed", "Managed detection and response (regional security operations centre) $")
+	wantNotContains(t, "pinned over budget", res, "optimise:")
 }
 
 // The default list goes into an empty catalogue in one piece, and only
@@ -311,7 +324,7 @@ func TestShareRuleRefusedWithoutBasis(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := fmt.Sprintf("/consortium/services/%d", svc.ID)
-	wantRedirect(t, "enrol", coord.post(t, page+"/enrolments", url.Values{"member": {strconv.FormatInt(noPop, 10)}}), page)
+	wantRedirect(t, "enrol", enrol(t, coord, page, noPop), page)
 	form := formOfService(ts.service(t, "tabletop"))
 	post := url.Values{"version": {strconv.Itoa(form.version)}}
 	for k, v := range form.vals {
@@ -345,4 +358,74 @@ func TestDeleteServiceNeedsConfirmation(t *testing.T) {
 		t.Errorf("enrolments left after deleting the service: %v", got)
 	}
 	wantStatus(t, "the deleted service", coord.get(t, fmt.Sprintf("/consortium/services/%d", svc.ID)), http.StatusNotFound)
+}
+
+// Two coordinators edit who takes part: the second save, made on the page
+// as it was before the first, is refused and undoes nothing.
+func TestEnrolmentConflict(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	a, b := ts.signIn(t, coordinatorEmail), ts.signIn(t, coordinatorEmail)
+	svc := ts.service(t, "mfa-idp")
+	page := fmt.Sprintf("/consortium/services/%d", svc.ID)
+	mill, pine := ts.member(t, millbrook), ts.member(t, pineHollow)
+	stale := inputValue(t, b.get(t, page).body, "base")
+	wantRedirect(t, "first coordinator", enrol(t, a, page, mill.ID), page)
+	res := b.post(t, page+"/enrolments", url.Values{"base": {stale}, "member": {strconv.FormatInt(pine.ID, 10)}})
+	wantStatus(t, "second coordinator", res, http.StatusConflict)
+	wantContains(t, "second coordinator", res, "Someone else changed who takes part", mill.Name)
+	if got := enrolledIn(t, ts, svc.ID); got[mill.ID] != store.EnrolmentEnrolled || got[pine.ID] == store.EnrolmentEnrolled {
+		t.Errorf("the stale save changed the enrolments: %v", got)
+	}
+	// The refused form keeps the second coordinator's tick; saving it
+	// again, knowingly, works.
+	if !strings.Contains(res.body, fmt.Sprintf(`name="member" value="%d" checked`, pine.ID)) {
+		t.Errorf("the refused form lost the tick on %s", pine.Name)
+	}
+	retry := url.Values{"base": {inputValue(t, res.body, "base")}, "member": {strconv.FormatInt(pine.ID, 10)}}
+	wantRedirect(t, "saving again", b.post(t, page+"/enrolments", retry), page)
+}
+
+// Services can be set up before the first assessment cycle is opened: the
+// pages work on the members without answers.
+func TestServicesBeforeTheFirstCycle(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ctx := context.Background()
+	cid, err := ts.st.CreateConsortium(ctx, store.Consortium{Name: "Lakeshore", FrameworkID: ts.consortium.FrameworkID, ScaleID: ts.consortium.ScaleID, DefaultTarget: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act := store.Actor{Email: "system", ConsortiumID: cid}
+	mid, err := ts.st.CreateMember(ctx, act, store.Member{ConsortiumID: cid, Name: "Lakeshore Village", Slug: "lakeshore-village", Kind: "municipality", Staff: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := accounts.HashPassword(demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.st.CreateUser(ctx, act, store.User{Email: "coordinator@lakeshore.gov", Name: "Lakeshore Coordinator", PasswordHash: hash},
+		[]accounts.Grant{{ConsortiumID: cid, Role: accounts.Coordinator}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.st.CreateUser(ctx, act, store.User{Email: "it@lakeshore.gov", Name: "Lakeshore IT", PasswordHash: hash},
+		[]accounts.Grant{{ConsortiumID: cid, Role: accounts.ITLead, MemberID: mid}}); err != nil {
+		t.Fatal(err)
+	}
+	coord := ts.signIn(t, "coordinator@lakeshore.gov")
+	res := coord.post(t, "/consortium/services", url.Values{"name": {"Shared MFA"}, "provider_kind": {"vendor"}, "status": {"active"},
+		"lifts": {"PR.AA-03 6"}, "per_user": {"60"}, "share_rule": {"users"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("create a service before any cycle: %d\n%s", res.status, res.text())
+	}
+	page := res.location()
+	wantStatus(t, "service page before any cycle", coord.get(t, page), http.StatusOK)
+	wantRedirect(t, "enrol before any cycle", enrol(t, coord, page, mid), page)
+	wantContains(t, "shares before any cycle", coord.get(t, page), "$720.00")
+	wantStatus(t, "plan page before any cycle", coord.get(t, "/consortium/pooling"), http.StatusOK)
+	lead := ts.signIn(t, "it@lakeshore.gov")
+	res = lead.get(t, fmt.Sprintf("/members/%d/services", mid))
+	wantStatus(t, "member's services before any cycle", res, http.StatusOK)
+	wantContains(t, "member's services before any cycle", res, "Shared MFA", "$720.00")
 }
