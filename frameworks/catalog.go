@@ -79,14 +79,30 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 // ParseCatalog decodes and validates a catalog. Errors name the path of the
 // bad field, e.g. `functions[2].categories[0].subcategories[4].question: empty`.
 func ParseCatalog(data []byte) (*Catalog, error) {
+	// Refuse what JSON decoding would quietly repair or ignore: a
+	// byte-order mark (Windows editors add one), invalid UTF-8 anywhere
+	// (also in fields we do not check, since the file is stored as given),
+	// and anything after the catalog (two catalogs pasted into one file).
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		return nil, errors.New("catalog: the file starts with a byte-order mark; save it as UTF-8 without BOM")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Catalog
 	if err := dec.Decode(&c); err != nil {
 		return nil, locateDecodeError(data, err)
 	}
+	if end := dec.InputOffset(); len(bytes.TrimSpace(data[end:])) > 0 {
+		rest := data[end:]
+		line, col := lineColumn(data, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n"))))
+		return nil, fmt.Errorf("catalog: line %d, column %d: more data after the end of the catalog", line, col)
+	}
 	if err := c.index(); err != nil {
-		return nil, err
+		return nil, err // names the field, also for invalid UTF-8 in one
+	}
+	if !utf8.Valid(data) { // in a field the checks above do not read
+		line, col := lineColumn(data, int64(firstInvalidUTF8(data)))
+		return nil, fmt.Errorf("catalog: line %d, column %d: not valid UTF-8", line, col)
 	}
 	return &c, nil
 }
@@ -383,4 +399,16 @@ func (w *walker) value(path string, s *shape) bool {
 		}
 	}
 	return true
+}
+
+// firstInvalidUTF8 is the byte offset of the first invalid UTF-8 sequence.
+func firstInvalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
 }

@@ -540,6 +540,15 @@ func TestParseCatalogStructureErrors(t *testing.T) {
 		{"category without subcategories",
 			`{"id":"e","name":"E","version":"1","functions":[{"id":"F","name":"F","categories":[{"id":"F.A","name":"A"}]}]}`,
 			"functions[0].categories[0].subcategories: no subcategories"},
+		{"data after the catalog",
+			`{"id":"e","name":"E","version":"1"}` + "\n{\"id\":\"x\"}",
+			"line 2, column 1: more data after the end of the catalog"},
+		{"byte-order mark",
+			"\xef\xbb\xbf" + `{"id":"e","name":"E","version":"1"}`,
+			"byte-order mark"},
+		{"invalid UTF-8 in a field nobody checks",
+			strings.Replace(minimalCatalog, `"id"`, "\"source\": \"\xff\", \"id\"", 1),
+			": not valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

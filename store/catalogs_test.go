@@ -75,6 +75,12 @@ func TestImportCatalogTwiceNeedsReplace(t *testing.T) {
 	if !errors.Is(err, ErrCatalogExists) || !strings.Contains(err.Error(), "version 1.0.1") {
 		t.Fatalf("second import: %v; want ErrCatalogExists naming the version", err)
 	}
+	// The same id in other letters is the same catalog.
+	upper := meta
+	upper.ID = strings.ToUpper(meta.ID)
+	if _, err := s.ImportCatalog(ctx, System, raw, upper, false); !errors.Is(err, ErrCatalogExists) {
+		t.Errorf("the id in capitals: %v; want ErrCatalogExists", err)
+	}
 	// A newer version replaces the old one only when asked to.
 	newer := bytes.Replace(raw, []byte(`"version": "1.0.1"`), []byte(`"version": "1.0.2"`), 1)
 	meta2 := meta

@@ -11,7 +11,7 @@ import (
 )
 
 // Personal API tokens (docs/api.md) let a script read the JSON API without
-// a browser session. A token is accepted only on GET and HEAD requests
+// a browser session. A token is accepted only on GET requests
 // under /api/, so it can never change anything or open a page, and it acts
 // with its owner's roles in the token's consortium as they are now: a role
 // taken away or an account disabled stops the token too.
@@ -22,7 +22,7 @@ const apiTokenPrefix = "plsd_"
 
 // apiRead reports whether a request may be authorised by an API token.
 func apiRead(r *http.Request) bool {
-	return strings.HasPrefix(r.URL.Path, "/api/") && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+	return strings.HasPrefix(r.URL.Path, "/api/") && r.Method == http.MethodGet
 }
 
 // resumeAPIToken signs the request in with the bearer token of its
@@ -52,7 +52,13 @@ func (s *Server) resumeAPIToken(w http.ResponseWriter, r *http.Request, v *visit
 		return false
 	}
 	u, err := s.store.UserByID(ctx, t.UserID)
-	if err != nil || u.Disabled {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return refuse("The account this API token belongs to no longer exists.")
+	case err != nil:
+		s.serverError(w, r, err)
+		return false
+	case u.Disabled:
 		return refuse("The account this API token belongs to is disabled.")
 	}
 	grants, err := s.store.GrantsOfUser(ctx, u.ID)

@@ -62,10 +62,29 @@ func frameworkInfo(c *frameworks.Catalog) views.FrameworkInfo {
 	return views.FrameworkInfo{ID: c.ID, Name: c.Name, Version: c.Version, Source: c.Source}
 }
 
+// noEquivalent reports whether the crosswalk finds no CSF 2.0 outcome for
+// an item.
+func noEquivalent(cw assessments.Crosswalk, id string) bool {
+	it, ok := cw.Item(id)
+	return ok && it.State == assessments.NoEquivalent
+}
+
 // headingID is an HTML id for a function or category of an imported
-// framework; ids may hold dots, which are fine in HTML but not in CSS.
+// framework. Ids may hold dots and other characters; each byte that is not
+// a letter or digit is written as _ and its hex code, so two different ids
+// never share an HTML id ("1.A" and "1_A" stay apart).
 func headingID(prefix, id string) string {
-	return prefix + "-" + strings.NewReplacer(".", "-", "_", "-").Replace(id)
+	var b strings.Builder
+	b.WriteString(prefix + "-")
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "_%02x", c)
+		}
+	}
+	return b.String()
 }
 
 // showMemberFramework is a member's results for a cycle by an imported
@@ -109,7 +128,9 @@ func (s *Server) showMemberFramework(w http.ResponseWriter, r *http.Request) {
 }
 
 func frameworkRow(sm assessments.Summary, noEquivalent int) views.FrameworkRow {
-	return views.FrameworkRow{ID: sm.ID, Name: sm.Name, Level: fmtValue(sm.Score), WithLevel: sm.Answered, Mapped: sm.Total - noEquivalent}
+	// Items whose mapped answers are all "not applicable" can never get a
+	// level, so they are not counted as waiting for one.
+	return views.FrameworkRow{ID: sm.ID, Name: sm.Name, Level: fmtValue(sm.Score), WithLevel: sm.Answered, Mapped: sm.Total - noEquivalent - sm.NotApplicable}
 }
 
 func (s *Server) frameworkItem(a assessmentContext, sub frameworks.Subcategory, it assessments.CrosswalkItem, base string) views.FrameworkItem {
@@ -168,6 +189,9 @@ func (s *Server) showConsortiumFramework(w http.ResponseWriter, r *http.Request)
 		members[i] = assessments.MemberAnswers{MemberID: m.ID, Name: m.Name, Answers: cc.answers[m.ID]}
 	}
 	cmp := assessments.CompareCrosswalk(cat, s.catalog, members, v.consortium.DefaultTarget)
+	// Which items have no equivalent, decided as the crosswalk decides it
+	// (also an item whose mapped ids are no longer in the catalog).
+	shape := assessments.CrosswalkOf(cat, s.catalog, nil, v.consortium.DefaultTarget)
 	stats := make(map[string]assessments.Stats, len(cmp.Subcategories))
 	for _, st := range cmp.Subcategories {
 		stats[st.ID] = st.Stats
@@ -181,7 +205,7 @@ func (s *Server) showConsortiumFramework(w http.ResponseWriter, r *http.Request)
 			cv := views.FrameworkSpreadCategory{ID: c.ID, Name: c.Name, HeadingID: headingID("c", c.ID)}
 			for _, sub := range c.Subcategories {
 				st := stats[sub.ID]
-				item := views.FrameworkSpreadItem{ID: sub.ID, Question: sub.Question, Floor: "–", Median: "–", WithLevel: st.Count, NoEquivalent: len(sub.MapsTo) == 0}
+				item := views.FrameworkSpreadItem{ID: sub.ID, Question: sub.Question, Floor: "–", Median: "–", WithLevel: st.Count, NoEquivalent: noEquivalent(shape, sub.ID)}
 				if st.OK() {
 					item.Floor, item.Median = fmt.Sprintf("%.0f", st.Min), fmt.Sprintf("%.1f", st.Median)
 				}

@@ -149,7 +149,10 @@ func report(w io.Writer, o options, res results, lost, extra []string) int {
 		fmt.Fprintln(w, "  - no save was acknowledged at all")
 		unexpected++
 	}
-	return unexpected + len(lost) + fiveXX + transport + len(extra)
+	// 5xx responses and transport errors are already among the problems
+	// (each was reported as one when it happened); they are printed above
+	// as a breakdown, not counted twice.
+	return unexpected + len(lost) + len(extra)
 }
 
 // pct is the p-th percentile of sorted durations (p 100: the maximum).

@@ -10,7 +10,7 @@
 -- catalog id: importing an id that is already here needs --replace.
 CREATE TABLE catalogs (
     id           INTEGER PRIMARY KEY,
-    catalog_id   TEXT    NOT NULL UNIQUE CHECK (length(catalog_id) BETWEEN 1 AND 32),
+    catalog_id   TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(catalog_id) BETWEEN 1 AND 32), -- "CISA-CPG" is "cisa-cpg"
     version      TEXT    NOT NULL CHECK (length(version) BETWEEN 1 AND 160),
     name         TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 800),
     raw          TEXT    NOT NULL,
