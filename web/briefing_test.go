@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"palisade/store"
 )
 
 // pdfText extracts the text of a PDF with pdftotext (Debian poppler-utils),
@@ -97,5 +99,33 @@ func TestBoardBriefingsDownload(t *testing.T) {
 	wantStatus(t, "consortium briefing", lead.get(t, "/consortium/briefing.pdf"), http.StatusForbidden)
 	if bytes.Contains([]byte(lead.get(t, "/consortium/compare").body), []byte("/consortium/briefing.pdf")) {
 		t.Error("the IT lead's comparison page offers the consortium briefing")
+	}
+}
+
+// A member briefing goes into a council's public packet: other members are
+// anonymous in it even when the consortium shows names to IT leads.
+func TestMemberBriefingAnonymousWithSharedNames(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	c := ts.consortium
+	c.ShareNames = true
+	if err := ts.st.SaveConsortiumSettings(t.Context(), store.System, c, c.Version); err != nil {
+		t.Fatal(err)
+	}
+	mb := ts.member(t, millbrook)
+	res := ts.signIn(t, itEmail(millbrook)).get(t, fmt.Sprintf("/members/%d/cycles/%d/briefing.pdf", mb.ID, ts.cycle.ID))
+	wantPDF(t, "member briefing", res)
+	text, ok := pdfText(t, res.body)
+	if !ok {
+		return
+	}
+	members, err := ts.st.MembersOfConsortium(t.Context(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range members {
+		if m.ID != mb.ID && strings.Contains(text, m.Name) {
+			t.Errorf("the member briefing names %q", m.Name)
+		}
 	}
 }
