@@ -3,12 +3,12 @@ package briefings
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"palisade/assessments"
 	"palisade/frameworks"
+	"palisade/pooling"
 )
 
 // Numbers are rounded only here, when shown, exactly as the web pages do
@@ -46,18 +46,7 @@ func signed(x float64) string {
 }
 
 // money shows cents as dollars: "$12,345.67", "−$5.00".
-func money(cents int64) string {
-	sign := ""
-	u := uint64(cents)
-	if cents < 0 {
-		sign, u = "−", uint64(-(cents+1))+1 // safe for math.MinInt64
-	}
-	whole := strconv.FormatUint(u/100, 10)
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "," + whole[i:]
-	}
-	return fmt.Sprintf("%s$%s.%02d", sign, whole, u%100)
-}
+func money(cents int64) string { return pooling.Money(cents) }
 
 // longDate is the date printed on the briefings: "14 March 2026".
 func longDate(t time.Time) string { return t.Format("2 January 2006") }

@@ -424,3 +424,18 @@ func RuleText(rule Rule, blend map[Rule]int) string {
 	}
 	return "blend: " + strings.Join(parts, ", ")
 }
+
+// Money formats cents for people: "$12,345.67", "−$5.00". Pages and
+// briefings print amounts with it; CSV files use plain numbers instead.
+func Money(cents int64) string {
+	sign := ""
+	u := uint64(cents)
+	if cents < 0 {
+		sign, u = "−", uint64(-(cents+1))+1 // safe for math.MinInt64
+	}
+	whole := strconv.FormatUint(u/100, 10)
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	return fmt.Sprintf("%s$%s.%02d", sign, whole, u%100)
+}

@@ -157,21 +157,7 @@ func (ps poolingState) service(id int64) (store.Service, bool) {
 }
 
 // money formats cents as dollars for people: "$12,345.67".
-func money(cents int64) string {
-	neg := cents < 0
-	if neg {
-		cents = -cents
-	}
-	whole := fmt.Sprintf("%d", cents/100)
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "," + whole[i:]
-	}
-	out := fmt.Sprintf("$%s.%02d", whole, cents%100)
-	if neg {
-		out = "−" + out
-	}
-	return out
-}
+func money(cents int64) string { return pooling.Money(cents) }
 
 // dollarsPattern is an amount in dollars as people type it: digits with
 // commas only between groups of three ("12,500"), and at most two decimals
