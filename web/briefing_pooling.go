@@ -61,7 +61,7 @@ func (s *Server) consortiumPooling(ps poolingState, baseline int, weights map[st
 		if len(enrolled) == 0 {
 			continue
 		}
-		cost := poolingService(st).Cost.For(enrolled)
+		cost := st.Domain().Cost.For(enrolled)
 		p.Recorded = append(p.Recorded, briefings.PooledService{Name: st.Name, Status: st.Status, Members: len(enrolled), Cost: cost})
 		p.RecordedCost += cost
 	}
@@ -145,7 +145,7 @@ func (s *Server) memberPooling(ps poolingState, memberID int64, baseline int) *b
 	}
 	out := &briefings.MemberServices{}
 	for _, st := range ps.services {
-		svc := poolingService(st)
+		svc := st.Domain()
 		enrolled := ps.enrolled(st.ID)
 		if state[st.ID] == store.EnrolmentEnrolled {
 			u := briefings.ServiceShare{Name: st.Name, Status: st.Status}

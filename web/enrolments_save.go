@@ -140,7 +140,7 @@ func (s *Server) downloadShares(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "Nobody takes part in this service yet, so there are no shares to download.")
 		return
 	}
-	alloc, err := pooling.SplitService(poolingService(st), enrolled)
+	alloc, err := pooling.SplitService(st.Domain(), enrolled)
 	var noBasis *pooling.NoBasisError
 	if errors.As(err, &noBasis) {
 		s.renderError(w, r, http.StatusUnprocessableEntity, shareProblem(noBasis))

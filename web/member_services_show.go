@@ -41,7 +41,7 @@ func (s *Server) showMemberServices(w http.ResponseWriter, r *http.Request) {
 	unknown := 0 // shares the sharing rule cannot say for this member
 	const notSet = "Our share is not set yet: the way the consortium shares this cost needs a figure about us (population, IT budget, staff or devices) that has not been entered. Ask the coordinator."
 	for _, st := range ps.services {
-		svc := poolingService(st)
+		svc := st.Domain()
 		row := views.MemberServiceRow{Name: st.Name, Description: st.Description, Provider: orDash(st.Provider), Covers: liftSummary(st.Lifts)}
 		enrolled := ps.enrolled(st.ID)
 		switch state[st.ID] {

@@ -19,9 +19,6 @@ import (
 // plain structs; this file turns store rows into them, so every page
 // converts the same way.
 
-// poolingService is a stored service as the pooling domain sees it.
-func poolingService(st store.Service) pooling.Service { return st.Domain() }
-
 // poolingMembers are the members with their sizes and their answers of
 // the cycle being planned.
 func poolingMembers(members []store.Member, answers map[int64][]assessments.Answer) []pooling.Member {
@@ -113,7 +110,7 @@ func (s *Server) fillPooling(ctx context.Context, consortiumID int64, ps *poolin
 func (ps poolingState) domainServices() []pooling.Service {
 	out := make([]pooling.Service, len(ps.services))
 	for i, st := range ps.services {
-		out[i] = poolingService(st)
+		out[i] = st.Domain()
 	}
 	return out
 }

@@ -49,7 +49,7 @@ func (s *Server) showPooling(w http.ResponseWriter, r *http.Request) {
 		if len(enrolled) == 0 {
 			continue
 		}
-		cost := poolingService(st).Cost.For(enrolled)
+		cost := st.Domain().Cost.For(enrolled)
 		planCost += cost
 		p.InPlan = append(p.InPlan, views.PlanServiceRow{Name: st.Name, Href: fmt.Sprintf("/consortium/services/%d", st.ID),
 			Status: statusLabel(st.Status), Cost: money(cost), Members: len(enrolled)})

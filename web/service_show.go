@@ -43,7 +43,7 @@ func (s *Server) showService(w http.ResponseWriter, r *http.Request) {
 func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, ps poolingState, st store.Service, ticked map[int64]bool) (views.ServicePage, error) {
 	v := visitOf(r)
 	ctx := r.Context()
-	svc := poolingService(st)
+	svc := st.Domain()
 	base := fmt.Sprintf("/consortium/services/%d", st.ID)
 	p := views.ServicePage{Page: s.page(w, r, st.Name, "services"), ID: st.ID, Name: st.Name, Description: st.Description,
 		Provider: orDash(st.Provider), ProviderKind: providerKindLabel(st.ProviderKind), Status: statusLabel(st.Status),

@@ -44,7 +44,7 @@ func (s *Server) showServices(w http.ResponseWriter, r *http.Request) {
 	}
 	canOpen := accounts.CanViewWholeConsortium(v.grants, v.consortium.ID)
 	for _, st := range services {
-		ps := poolingService(st)
+		ps := st.Domain()
 		var enrolled []pooling.Member
 		row := views.ServiceRow{Name: st.Name, Status: statusLabel(st.Status), Provider: st.Provider, Covers: liftSummary(st.Lifts)}
 		if canOpen {
