@@ -92,6 +92,9 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 	if err := dec.Decode(&c); err != nil {
 		return nil, locateDecodeError(data, err)
 	}
+	if err := repeatedField(data); err != nil {
+		return nil, err
+	}
 	if end := dec.InputOffset(); len(bytes.TrimSpace(data[end:])) > 0 {
 		rest := data[end:]
 		line, col := lineColumn(data, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n"))))
@@ -321,6 +324,7 @@ const (
 	syntaxProblem
 	typeProblem
 	unknownField
+	duplicateField
 )
 
 // walker reads a document token by token and records the first problem
@@ -329,7 +333,7 @@ type walker struct {
 	dec  *json.Decoder
 	kind problem
 	path string
-	key  string // the unknown field
+	key  string // the unknown or repeated field
 }
 
 func (w *walker) fail(kind problem, path string) bool {
@@ -351,6 +355,7 @@ func (w *walker) value(path string, s *shape) bool {
 		if d, ok := tok.(json.Delim); !ok || d != '{' {
 			return w.fail(typeProblem, path)
 		}
+		seen := map[string]bool{}
 		for w.dec.More() {
 			kt, err := w.dec.Token()
 			if err != nil {
@@ -362,6 +367,13 @@ func (w *walker) value(path string, s *shape) bool {
 				w.key = key
 				return w.fail(unknownField, path)
 			}
+			// encoding/json keeps the last of repeated fields (matched
+			// case-insensitively); a repeated one is a mistake to show.
+			if seen[strings.ToLower(key)] {
+				w.key = key
+				return w.fail(duplicateField, path)
+			}
+			seen[strings.ToLower(key)] = true
 			p := key
 			if path != "" {
 				p = path + "." + key
@@ -411,4 +423,19 @@ func firstInvalidUTF8(data []byte) int {
 		i += n
 	}
 	return len(data)
+}
+
+// repeatedField finds a field given twice in one object of a document the
+// decoder accepted (it keeps the last silently), with its path.
+func repeatedField(data []byte) error {
+	w := walker{dec: json.NewDecoder(bytes.NewReader(data))}
+	w.dec.UseNumber()
+	if w.value("", catalogShape) || w.kind != duplicateField {
+		return nil
+	}
+	in := ""
+	if w.path != "" {
+		in = w.path + ": "
+	}
+	return fmt.Errorf("catalog: %sthe field %q is given twice", in, w.key)
 }

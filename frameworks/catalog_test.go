@@ -546,8 +546,11 @@ func TestParseCatalogStructureErrors(t *testing.T) {
 		{"byte-order mark",
 			"\xef\xbb\xbf" + `{"id":"e","name":"E","version":"1"}`,
 			"byte-order mark"},
+		{"a field given twice",
+			strings.Replace(minimalCatalog, `"name": "Alpha"`, `"name": "Alpha", "Name": "Beta"`, 1),
+			`functions[0].categories[0]: the field "Name" is given twice`},
 		{"invalid UTF-8 in a field nobody checks",
-			strings.Replace(minimalCatalog, `"id"`, "\"source\": \"\xff\", \"id\"", 1),
+			strings.Replace(minimalCatalog, `"source": "test"`, "\"source\": \"\xff\"", 1),
 			": not valid UTF-8"},
 	}
 	for _, tt := range tests {
