@@ -24,7 +24,7 @@ var agreementFormValues = []string{"title", "parties", "starts_on", "ends_on", "
 // agreementService loads the service named in the URL, of the
 // coordinator's consortium; it has answered the request when ok is false.
 func (s *Server) agreementService(w http.ResponseWriter, r *http.Request) (store.Service, bool) {
-	id, ok := readinessID(r, "service")
+	id, ok := urlID(r, "service")
 	if !ok {
 		s.notFound(w, r)
 		return store.Service{}, false
@@ -152,7 +152,7 @@ func (s *Server) deleteServiceAgreement(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	v := visitOf(r)
-	id, ok := readinessID(r, "agreement")
+	id, ok := urlID(r, "agreement")
 	if !ok {
 		s.notFound(w, r)
 		return

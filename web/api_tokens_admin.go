@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"palisade/accounts"
 	"palisade/store"
 	"palisade/views"
@@ -128,12 +126,12 @@ func validLife(days int) bool {
 // revoke each other's tokens, for when someone leaves.
 func (s *Server) revokeAPIToken(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
-	id, err := strconv.ParseInt(chi.URLParam(r, "token"), 10, 64)
-	if err != nil {
+	id, ok := urlID(r, "token")
+	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	err = s.store.RevokeAPIToken(r.Context(), v.actor(s, r), v.consortium.ID, id)
+	err := s.store.RevokeAPIToken(r.Context(), v.actor(s, r), v.consortium.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
 		return

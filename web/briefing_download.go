@@ -39,8 +39,8 @@ func (s *Server) briefingFailed(w http.ResponseWriter, r *http.Request, err erro
 }
 
 // downloadMemberBriefing is the PDF for one member's board. Other members
-// appear under their anonymous labels unless the consortium shares names:
-// the briefing leaves the building in a meeting packet.
+// appear only under their anonymous labels, even when the consortium shares
+// names on screen: the briefing leaves the building in a meeting packet.
 func (s *Server) downloadMemberBriefing(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.loadAssessment(w, r)
 	if !ok {

@@ -93,7 +93,7 @@ func (s *Server) poolingSummary(ctx context.Context, c store.Consortium, cc cycl
 	if len(plan) == 0 {
 		return "", nil
 	}
-	weights, err := s.consortiumWeights(ctx, c.ID)
+	weights, err := s.store.WeightsOfConsortium(ctx, c.ID)
 	if err != nil {
 		return "", err
 	}

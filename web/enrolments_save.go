@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"palisade/pooling"
 	"palisade/store"
 	"palisade/views"
@@ -90,7 +88,7 @@ func (s *Server) floorEffect(r *http.Request, st store.Service) string {
 	if err != nil {
 		return ""
 	}
-	weights, _ := s.consortiumWeights(ctx, v.consortium.ID)
+	weights, _ := s.store.WeightsOfConsortium(ctx, v.consortium.ID)
 	proj, err := pooling.Project(s.catalog, ps.members, ps.domainServices(), ps.plan(false), v.consortium.DefaultTarget, weights)
 	if err != nil || !proj.Today.Overall.Floor.OK {
 		return ""
@@ -102,21 +100,11 @@ func (s *Server) floorEffect(r *http.Request, st store.Service) string {
 // requestEnrolment records an IT lead's request to join a service; the
 // coordinator decides on its page.
 func (s *Server) requestEnrolment(w http.ResponseWriter, r *http.Request) {
+	st, ok := s.serviceOfURL(w, r)
+	if !ok {
+		return
+	}
 	v := visitOf(r)
-	id, err := strconv.ParseInt(chi.URLParam(r, "service"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
-		return
-	}
-	st, err := s.store.ServiceByID(r.Context(), v.consortium.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	if err := s.store.RequestEnrolment(r.Context(), v.actor(s, r), v.consortium.ID, st.ID, v.member.ID, ""); err != nil {
 		s.serverError(w, r, err)
 		return

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"palisade/accounts"
 	"palisade/store"
 	"palisade/views"
@@ -248,12 +246,6 @@ func (s *Server) createExercise(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/consortium/exercises", http.StatusSeeOther)
 }
 
-// readinessID reads a positive id from the URL; false when it is not one.
-func readinessID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // deleteExercise removes an exercise of the coordinator's consortium with
 // its findings; one of another consortium is not found.
 func (s *Server) deleteExercise(w http.ResponseWriter, r *http.Request) {
@@ -261,7 +253,7 @@ func (s *Server) deleteExercise(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := visitOf(r)
-	id, ok := readinessID(r, "exercise")
+	id, ok := urlID(r, "exercise")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -290,7 +282,7 @@ func (s *Server) setFindingStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := visitOf(r)
-	id, ok := readinessID(r, "finding")
+	id, ok := urlID(r, "finding")
 	if !ok {
 		s.notFound(w, r)
 		return

@@ -28,7 +28,7 @@ func (s *Server) showPooling(w http.ResponseWriter, r *http.Request) {
 	}
 	v := visitOf(r)
 	ctx := r.Context()
-	weights, err := s.consortiumWeights(ctx, v.consortium.ID)
+	weights, err := s.store.WeightsOfConsortium(ctx, v.consortium.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

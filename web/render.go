@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
 
 	"palisade/accounts"
 	"palisade/views"
@@ -165,4 +167,11 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	return true
+}
+
+// urlID reads a positive id from a URL parameter ({service}, {token}...);
+// false when it is not one, which handlers answer with 404.
+func urlID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	return id, err == nil && id > 0
 }

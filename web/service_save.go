@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"palisade/pooling"
 	"palisade/store"
 	"palisade/views"
@@ -280,8 +278,8 @@ func serviceKey(name string) string {
 // serviceOfURL loads the {service} of the URL from the consortium; it has
 // answered 404 when ok is false.
 func (s *Server) serviceOfURL(w http.ResponseWriter, r *http.Request) (store.Service, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "service"), 10, 64)
-	if err != nil {
+	id, ok := urlID(r, "service")
+	if !ok {
 		s.notFound(w, r)
 		return store.Service{}, false
 	}

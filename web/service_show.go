@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -61,7 +60,7 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, ps poolingS
 		p.Lifts = append(p.Lifts, row)
 	}
 
-	weights, err := s.consortiumWeights(ctx, v.consortium.ID)
+	weights, err := s.store.WeightsOfConsortium(ctx, v.consortium.ID)
 	if err != nil {
 		return p, err
 	}
@@ -135,16 +134,6 @@ func (s *Server) servicePage(w http.ResponseWriter, r *http.Request, ps poolingS
 			DocumentURL: a.DocumentURL, DeleteAction: fmt.Sprintf("/consortium/agreements/%d/delete", a.ID)})
 	}
 	return p, nil
-}
-
-// consortiumWeights are the consortium's priority weights, nil for the
-// defaults.
-func (s *Server) consortiumWeights(ctx context.Context, consortiumID int64) (map[string]int, error) {
-	weights, err := s.store.WeightsOfConsortium(ctx, consortiumID)
-	if err != nil || len(weights) == 0 {
-		return nil, err
-	}
-	return weights, nil
 }
 
 // helpsByMember says, per member, what the service would lift if the
